@@ -1,0 +1,65 @@
+# The civic data workbook. Two commands matter:
+#   make lab    set everything up (first time only) and open JupyterLab on the first notebook
+#   make test   set everything up (first time only) and run the whole test suite
+# Everything is installed into .venv from binder/requirements.txt, the one pinned list.
+# .venv is rebuilt only when that list or pyproject.toml changes, so a second run starts at once.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+
+# JupyterLab refuses to run as root unless told it may (containers, library lab images).
+ifeq ($(shell id -u),0)
+ROOT_FLAG := --allow-root
+endif
+
+.PHONY: lab test setup notebooks lint bench browser data clean help
+
+help:
+	@echo "make lab        set up (first time) and open JupyterLab on notebooks/00-start-here.ipynb"
+	@echo "make test       set up (first time) and run every test, notebooks included"
+	@echo "make notebooks  re-execute every notebook in place (after changing one)"
+	@echo "make bench      measure notebook time and memory, map sizes, request counts"
+	@echo "make lint       ruff over the package, tests and notebooks"
+	@echo "make clean      remove .venv and caches"
+
+setup: $(STAMP)
+
+$(STAMP): binder/requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r binder/requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+	@echo "Environment ready in $(VENV)."
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00-start-here.ipynb
+
+# The browser tests need a real Chromium; Debian's package is installed when we are root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Note: chromium is not installed; the browser tests will be skipped (sudo apt-get install chromium)."; \
+	  fi; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check civicdata tests tools notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
