@@ -97,3 +97,11 @@ def current_place() -> str:
     except OSError:
         place = ""
     return place or DEFAULT_PLACE
+
+
+def offline_forced() -> bool:
+    """True when ``CIVICDATA_OFFLINE`` is set (to anything but "" or "0"): never touch the network.
+
+    The tests and ``make notebooks`` set it, so stored outputs never depend on a network.
+    """
+    return os.environ.get("CIVICDATA_OFFLINE", "").strip() not in ("", "0")

@@ -114,6 +114,9 @@ def check_network(timeout: float = NETWORK_TIMEOUT_SECONDS) -> Check:
     """Whether api.census.gov answers within ``timeout`` seconds (any HTTP answer counts)."""
     import requests
 
+    if config.offline_forced():
+        return Check("Census API", False, "not checked: offline mode is on (CIVICDATA_OFFLINE)",
+                     "the workbook uses the bundled data; unset CIVICDATA_OFFLINE to go live")
     try:
         response = requests.get(CENSUS_API_URL, timeout=timeout, allow_redirects=False)
     except requests.Timeout:
