@@ -23,6 +23,13 @@ def _doctor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hub_link(args: argparse.Namespace) -> int:
+    from civicdata.hub import nbgitpuller_link
+
+    print(nbgitpuller_link(args.hub, repo_url=args.repo, branch=args.branch, notebook=args.notebook))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="civicdata", description="Helpers for the civic data workbook (offline-first ACS data)."
@@ -32,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check the environment, the bundled data, the key and the network")
     p.add_argument("--offline", action="store_true", help="skip the network check")
     p.set_defaults(func=_doctor)
+
+    from civicdata.hub import DEFAULT_BRANCH, DEFAULT_NOTEBOOK, DEFAULT_REPO_URL
+
+    p = sub.add_parser("hub-link", help="print an nbgitpuller link that opens the workbook on a JupyterHub")
+    p.add_argument("--hub", required=True, metavar="URL", help="the JupyterHub address, e.g. https://hub.example.org")
+    p.add_argument("--repo", default=DEFAULT_REPO_URL, metavar="URL", help="the workbook repository to pull")
+    p.add_argument("--branch", default=DEFAULT_BRANCH, help="the branch to pull (default: %(default)s)")
+    p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help="the notebook to open (default: %(default)s)")
+    p.set_defaults(func=_hub_link)
 
     return parser
 
