@@ -11,9 +11,24 @@ margin-of-error arithmetic the notebooks have already written out, and map styli
 from civicdata import config, errors
 from civicdata.doctor import doctor
 from civicdata.errors import CivicDataError
+from civicdata.moe import (
+    confidence_interval,
+    cv,
+    moe_product,
+    moe_prop,
+    moe_ratio,
+    moe_sum,
+    reliability,
+    rescale_moe,
+    se_from_moe,
+    significance,
+    z_score,
+)
 
 __version__ = "0.1.0"
 
 __all__ = ["config", "errors", "doctor", "CivicDataError", "__version__"]
+__all__ += ["moe_sum", "moe_prop", "moe_ratio", "moe_product", "z_score", "significance", "se_from_moe",
+            "cv", "confidence_interval", "rescale_moe", "reliability"]
 
 errors.install_notebook_handler()
