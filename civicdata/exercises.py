@@ -1,0 +1,282 @@
+"""Self-checks for the notebook exercises: tell a learner whether an answer is right, never what it is.
+
+Each exercise has an id such as ``"02-allegheny-tracts"``. Its expected answer is *computed* from the
+bundled data by a small function in this module (no answer is typed in as a number), so the checks stay
+true if the data is rebuilt or a facilitator switches the workbook to another place.
+
+Example:
+    >>> check_answer("00-total-population", None)
+    Not answered yet: replace None with your answer, run that cell again, then run this one.
+
+Adding an exercise (notebook authors): write a function that returns the expected answer from the data,
+then add one line to :data:`EXERCISES`::
+
+    EXERCISES["04-my-exercise"] = Exercise(my_expected_function, "a hint that does not give it away",
+                                           tolerance=0.5)
+
+Answers are compared like this: numbers within ``tolerance`` (absolute); text ignoring upper/lower case
+and spaces at either end; a tuple or list item by item; a set of accepted texts means any one of them
+is right. For answers that are not one value (a table, say), give ``validate``: a function that returns a
+list of problems in plain words (an empty list means correct).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import us
+
+from civicdata import config
+from civicdata.errors import CivicDataError
+
+
+class UnknownExerciseError(CivicDataError, LookupError):
+    """``check_answer`` was given an exercise id that is not in :data:`EXERCISES`."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One self-check: how to compute the expected answer, how close is close enough, and a hint."""
+
+    expected: Callable[[], Any] | None
+    hint: str
+    tolerance: float = 0.0
+    validate: Callable[[Any], list[str]] | None = None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Small readers of the bundled data (plain pandas, so the expected values are easy to audit)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _place_tracts(slug: str | None = None) -> pd.DataFrame:
+    """The tract table of a bundled place (the current place by default)."""
+    path = config.places_dir() / (slug or config.current_place()) / "tracts.csv"
+    return pd.read_csv(path, dtype={"GEOID": str})
+
+
+def _bronx_download(table: str) -> pd.DataFrame:
+    """A raw data.census.gov Bronx export, read as text, without its second (label) header row."""
+    folder = config.data_dir() / "downloads" / "bronx-ny"
+    path = next(iter(sorted(folder.glob(f"*{table}-Data*.csv"))))
+    return pd.read_csv(path, dtype=str, skiprows=[1], encoding="utf-8-sig", keep_default_na=False)
+
+
+def _state_data_centers() -> pd.DataFrame:
+    """The verified State Data Center entries bundled in ``data/reference``."""
+    return pd.read_csv(config.data_dir() / "reference" / "state_data_centers_verified.csv", dtype=str)
+
+
+#: A real tract GEOID from the Allegheny County table (notebook 02 asks learners to decode it).
+GEOID_TO_DECODE = "42003020100"
+
+#: The columns of the partner worksheet in notebook 01.
+WORKSHEET_COLUMNS = ["organisation", "type", "contact", "what_data", "date_checked"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Expected answers, one small function each
+# ---------------------------------------------------------------------------------------------------
+
+
+def total_population() -> int:
+    """00: everyone living in the current place, adding up B01003_001E (total population) over tracts."""
+    return int(_place_tracts()["B01003_001E"].sum())
+
+
+def sdc_in_department_of_labor() -> set[str]:
+    """01: the state whose verified State Data Center sits in a Department of Labor (abbreviation or name)."""
+    sdc = _state_data_centers()
+    hits = sdc[sdc["host_organization"].str.contains("Department of Labor", case=False)]
+    abbr = hits["state_abbr"].iloc[0]
+    return {abbr, us.states.lookup(abbr).name}
+
+
+def check_worksheet(answer: Any) -> list[str]:
+    """01: a partner worksheet is a table with the agreed columns and at least one filled-in row."""
+    if not isinstance(answer, pd.DataFrame):
+        return ["the answer should be your worksheet table (the variable `worksheet`)"]
+    missing = [c for c in WORKSHEET_COLUMNS if c not in answer.columns]
+    if missing:
+        return ["the worksheet is missing the column(s) " + ", ".join(missing)]
+    filled = answer["organisation"].fillna("").astype(str).str.strip() != ""
+    if not filled.any():
+        return ["add at least one row with an organisation's name"]
+    problems = []
+    dates = pd.to_datetime(answer.loc[filled, "date_checked"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        problems.append("write each date checked as year-month-day, for example 2026-03-31")
+    return problems
+
+
+def decode_geoid() -> tuple[str, str, str]:
+    """02: the state, county and tract codes inside :data:`GEOID_TO_DECODE` (2 + 3 + 6 digits)."""
+    geoids = set(_place_tracts("allegheny-pa")["GEOID"])
+    if GEOID_TO_DECODE not in geoids:  # the example must be a real tract of the bundled data
+        raise CivicDataError(f"{GEOID_TO_DECODE} is not in the Allegheny tracts.", hint="Rebuild data/.")
+    return GEOID_TO_DECODE[:2], GEOID_TO_DECODE[2:5], GEOID_TO_DECODE[5:]
+
+
+def allegheny_tract_count() -> int:
+    """02: how many census tracts Allegheny County, PA has (rows of its bundled table)."""
+    return int(_place_tracts("allegheny-pa")["GEOID"].nunique())
+
+
+def renter_households() -> int:
+    """03: renter-occupied homes in the current place: B25003_003E added up over its tracts."""
+    return int(_place_tracts()["B25003_003E"].sum())
+
+
+def renter_share() -> float:
+    """03: renters as a percent of all occupied homes (B25003_003E / B25003_001E), whole place."""
+    tracts = _place_tracts()
+    return float(tracts["B25003_003E"].sum() / tracts["B25003_001E"].sum() * 100)
+
+
+def bronx_tracts_without_income() -> int:
+    """03: Bronx tracts whose median household income is the symbol "-" (no estimate) in the download."""
+    return int((_bronx_download("B19013")["B19013_001E"].str.strip() == "-").sum())
+
+
+# ---------------------------------------------------------------------------------------------------
+# The registry: exercise id -> Exercise. Notebook authors add their own lines here.
+# ---------------------------------------------------------------------------------------------------
+
+EXERCISES: dict[str, Exercise] = {
+    "00-total-population": Exercise(
+        total_population,
+        "add up the column B01003_001E with .sum(), the same way the example added up households.",
+    ),
+    "01-sdc-labor": Exercise(
+        sdc_in_department_of_labor,
+        "look at the host_organization column; .str.contains(\"Labor\") picks the matching row. "
+        "Answer with the state's two-letter abbreviation in quotes.",
+    ),
+    "01-worksheet": Exercise(
+        None,
+        "keep the five columns, fill in at least one organisation, and write dates like 2026-03-31.",
+        validate=check_worksheet,
+    ),
+    "02-decode-geoid": Exercise(
+        decode_geoid,
+        "count the digits from the left: 2 for the state, the next 3 for the county, the last 6 for the "
+        "tract. Keep each part in quotes so that leading zeros survive.",
+    ),
+    "02-allegheny-tracts": Exercise(
+        allegheny_tract_count,
+        "read data/places/allegheny-pa/tracts.csv and count its rows with len(...).",
+    ),
+    "03-renters": Exercise(
+        renter_households,
+        "B25003_003 counts renter-occupied homes; add up the column B25003_003E over all tracts with .sum().",
+    ),
+    "03-renter-share": Exercise(
+        renter_share,
+        "divide all renters (B25003_003E summed) by all occupied homes (B25003_001E summed), then x 100.",
+        tolerance=0.5,
+    ),
+    "03-bronx-no-income": Exercise(
+        bronx_tracts_without_income,
+        "in the raw table, count the rows whose B19013_001E is the text \"-\" "
+        "(for example (raw[\"B19013_001E\"] == \"-\").sum()).",
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Comparing answers
+# ---------------------------------------------------------------------------------------------------
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def _same(answer: Any, expected: Any, tolerance: float) -> bool:
+    """True when ``answer`` matches ``expected`` (see the module docstring for the rules)."""
+    if isinstance(expected, (set, frozenset)):
+        return any(_same(answer, option, tolerance) for option in expected)
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(answer, (tuple, list)) or len(answer) != len(expected):
+            return False
+        return all(_same(a, e, tolerance) for a, e in zip(answer, expected, strict=True))
+    if _is_number(expected):
+        if not _is_number(answer) or pd.isna(answer):
+            return False
+        return abs(float(answer) - float(expected)) <= tolerance + 1e-9
+    if isinstance(expected, str):
+        return isinstance(answer, str) and answer.strip().casefold() == expected.strip().casefold()
+    return answer == expected
+
+
+def _kind_tip(answer: Any, expected: Any) -> str:
+    """A tip about the *kind* of answer (never its value), or an empty string."""
+    sample = next(iter(expected)) if isinstance(expected, (set, frozenset)) else expected
+    if isinstance(answer, (pd.Series, pd.DataFrame)) and _is_number(sample):
+        return " (Your answer is a column or table; this exercise needs one number, e.g. add .sum().)"
+    if _is_number(sample) and isinstance(answer, str):
+        return " (Write the number without quotes.)"
+    if isinstance(sample, str) and _is_number(answer):
+        return " (Put the answer in quotes, like \"text\", so that leading zeros survive.)"
+    if isinstance(sample, (tuple, list)) and isinstance(answer, (tuple, list)) and len(answer) != len(sample):
+        return f" (This exercise needs {len(sample)} parts.)"
+    return ""
+
+
+def is_correct(exercise_id: str, answer: Any) -> bool:
+    """Whether ``answer`` is right for ``exercise_id``; no printing (used by tests and facilitators).
+
+    Example:
+        >>> is_correct("02-decode-geoid", ("42", "003", "020100"))
+        True
+    """
+    exercise = _exercise(exercise_id)
+    if answer is None:
+        return False
+    if exercise.validate is not None:
+        return not exercise.validate(answer)
+    return _same(answer, exercise.expected(), exercise.tolerance)
+
+
+def _exercise(exercise_id: str) -> Exercise:
+    try:
+        return EXERCISES[exercise_id]
+    except KeyError:
+        known = ", ".join(sorted(EXERCISES))
+        raise UnknownExerciseError(
+            f"There is no exercise called {exercise_id!r}.",
+            hint=f"Check the spelling in the notebook. Known exercises: {known}.",
+        ) from None
+
+
+def check_answer(exercise_id: str, answer: Any) -> None:
+    """Print whether ``answer`` is right for ``exercise_id``, with a hint when it is not.
+
+    The expected answer is never shown, so a learner can try again.
+
+    Example:
+        >>> check_answer("02-decode-geoid", ("42", "003", "020100"))
+        Correct! Well done.
+        >>> check_answer("02-decode-geoid", ("42", "3", "020100"))  # doctest: +ELLIPSIS
+        Not yet: count the digits from the left...
+    """
+    exercise = _exercise(exercise_id)
+    if answer is None:
+        print("Not answered yet: replace None with your answer, run that cell again, then run this one.")
+        return
+    if exercise.validate is not None:
+        problems = exercise.validate(answer)
+        if problems:
+            print("Not yet: " + "; ".join(problems) + ".")
+        else:
+            print("Correct! Well done.")
+        return
+    expected = exercise.expected()
+    if _same(answer, expected, exercise.tolerance):
+        print("Correct! Well done.")
+    else:
+        print(f"Not yet: {exercise.hint}{_kind_tip(answer, expected)}")

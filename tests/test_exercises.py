@@ -1,0 +1,186 @@
+"""Self-checks of the notebook exercises (civicdata.exercises) and the never-overwrite saver (civicdata.mywork).
+
+Expected answers are re-derived here from the bundled data files in a second, independent way
+(another file, or another reading of the same file), never typed in.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+
+from civicdata import config
+from civicdata.exercises import (
+    EXERCISES,
+    GEOID_TO_DECODE,
+    WORKSHEET_COLUMNS,
+    UnknownExerciseError,
+    check_answer,
+    is_correct,
+)
+from civicdata.mywork import save_new_csv
+
+CORRECT = "Correct! Well done."
+
+
+def verdict(capsys, exercise_id, answer) -> str:
+    check_answer(exercise_id, answer)
+    return capsys.readouterr().out.strip()
+
+
+def place_dir(slug=None):
+    return config.places_dir() / (slug or config.current_place())
+
+
+def tract_column(name: str) -> list[float]:
+    """A column of the current place's tracts.csv read with the csv module (not pandas)."""
+    with open(place_dir() / "tracts.csv", encoding="utf-8", newline="") as handle:
+        return [float(row[name]) for row in csv.DictReader(handle) if row[name] != ""]
+
+
+def region_value(name: str) -> float:
+    """The published value for the whole place (the "county" row of summary.csv)."""
+    summary = pd.read_csv(place_dir() / "summary.csv", dtype={"GEOID": str})
+    return float(summary.loc[summary["geography"] == "county", name].iloc[0])
+
+
+# --- the expected answers agree with an independent reading of the data -------------------------------
+
+
+def test_total_population_equals_published_region_total():
+    expected = EXERCISES["00-total-population"].expected()
+    assert expected == sum(tract_column("B01003_001E"))
+    assert expected == region_value("B01003_001E")  # a controlled total: tracts add up exactly
+
+
+def test_renters_match_tract_sum_and_share_formula():
+    renters = EXERCISES["03-renters"].expected()
+    assert renters == sum(tract_column("B25003_003E"))
+    share = EXERCISES["03-renter-share"].expected()
+    assert share == pytest.approx(renters / sum(tract_column("B25003_001E")) * 100)
+    assert 0 < share < 100
+
+
+def test_allegheny_tract_count_matches_its_boundaries():
+    geojson = json.loads((place_dir("allegheny-pa") / "tracts.geojson").read_text(encoding="utf-8"))
+    geoids = {feature["properties"]["GEOID"] for feature in geojson["features"]}
+    assert EXERCISES["02-allegheny-tracts"].expected() == len(geoids)
+    assert all(g.startswith("42003") and len(g) == 11 for g in geoids)
+
+
+def test_geoid_to_decode_is_real_and_splits_2_3_6():
+    state, county, tract = EXERCISES["02-decode-geoid"].expected()
+    assert (len(state), len(county), len(tract)) == (2, 3, 6)
+    assert state + county + tract == GEOID_TO_DECODE
+    place = json.loads((place_dir("allegheny-pa") / "place.json").read_text(encoding="utf-8"))
+    assert (state, county) == (place["state_fips"], place["county_fips"])
+
+
+def test_bronx_symbol_count_read_with_csv_module():
+    folder = config.data_dir() / "downloads" / "bronx-ny"
+    path = next(folder.glob("*B19013-Data*.csv"))
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("B19013_001E")
+    dashes = sum(1 for row in rows[2:] if row[column] == "-")
+    assert EXERCISES["03-bronx-no-income"].expected() == dashes > 0
+
+
+def test_sdc_labor_answer_comes_from_the_verified_file():
+    accepted = EXERCISES["01-sdc-labor"].expected()
+    with open(config.data_dir() / "reference" / "state_data_centers_verified.csv", encoding="utf-8") as handle:
+        labor = [r["state_abbr"] for r in csv.DictReader(handle) if "Labor" in r["host_organization"]]
+    assert len(labor) == 1 and labor[0] in accepted
+
+
+# --- verdicts ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exercise_id", sorted(k for k, v in EXERCISES.items() if v.expected))
+def test_expected_answer_is_correct_and_never_printed(capsys, exercise_id):
+    expected = EXERCISES[exercise_id].expected()
+    answer = next(iter(sorted(expected))) if isinstance(expected, set) else expected
+    assert verdict(capsys, exercise_id, answer) == CORRECT
+    assert is_correct(exercise_id, answer)
+    wrong = verdict(capsys, exercise_id, "certainly not this")
+    assert wrong.startswith("Not yet: ")
+    for value in expected if isinstance(expected, (set, tuple)) else [expected]:
+        assert str(value) not in wrong.replace(exercise_id, "")
+
+
+def test_none_means_not_answered_yet(capsys):
+    for exercise_id in EXERCISES:
+        assert verdict(capsys, exercise_id, None).startswith("Not answered yet: replace None")
+        assert not is_correct(exercise_id, None)
+
+
+def test_numbers_from_pandas_and_tolerance(capsys):
+    tracts = pd.read_csv(place_dir() / "tracts.csv", dtype={"GEOID": str})
+    assert verdict(capsys, "00-total-population", tracts["B01003_001E"].sum()) == CORRECT  # numpy int
+    assert verdict(capsys, "00-total-population", float(tracts["B01003_001E"].sum())) == CORRECT
+    assert verdict(capsys, "00-total-population", tracts["B01003_001E"].sum() + 1).startswith("Not yet")
+    share = EXERCISES["03-renter-share"].expected()
+    assert verdict(capsys, "03-renter-share", round(share, 1)) == CORRECT  # within the 0.5 tolerance
+    assert verdict(capsys, "03-renter-share", share + 1).startswith("Not yet")
+    assert verdict(capsys, "03-renter-share", True).startswith("Not yet")  # a bool is not a number
+
+
+def test_kind_tips(capsys):
+    tracts = pd.read_csv(place_dir() / "tracts.csv", dtype={"GEOID": str})
+    assert ".sum()" in verdict(capsys, "00-total-population", tracts["B01003_001E"])
+    assert "without quotes" in verdict(capsys, "00-total-population", "969")
+    assert "in quotes" in verdict(capsys, "01-sdc-labor", 36)
+    assert "3 parts" in verdict(capsys, "02-decode-geoid", ("42", "003"))
+
+
+def test_text_answers_ignore_case_and_spaces(capsys):
+    state, county, tract = EXERCISES["02-decode-geoid"].expected()
+    assert verdict(capsys, "02-decode-geoid", [f" {state} ", county, tract]) == CORRECT
+    assert verdict(capsys, "02-decode-geoid", (state, county.lstrip("0"), tract)).startswith("Not yet")
+    for accepted in EXERCISES["01-sdc-labor"].expected():
+        assert verdict(capsys, "01-sdc-labor", accepted.lower()) == CORRECT
+
+
+def test_worksheet_validation(capsys):
+    blank = pd.DataFrame([dict.fromkeys(WORKSHEET_COLUMNS, "")])
+    assert "at least one row" in verdict(capsys, "01-worksheet", blank)
+    filled = blank.assign(organisation="A State Data Center", date_checked="2026-03-31")
+    assert verdict(capsys, "01-worksheet", filled) == CORRECT
+    assert "year-month-day" in verdict(capsys, "01-worksheet", filled.assign(date_checked="March"))
+    assert "missing the column" in verdict(capsys, "01-worksheet", filled.drop(columns="contact"))
+    assert "worksheet table" in verdict(capsys, "01-worksheet", "a string")
+
+
+def test_unknown_exercise_is_a_clear_error():
+    with pytest.raises(UnknownExerciseError) as caught:
+        check_answer("99-nope", 1)
+    assert "Known exercises" in str(caught.value) and "00-total-population" in str(caught.value)
+
+
+def test_ids_follow_the_notebook_numbering():
+    for exercise_id, exercise in EXERCISES.items():
+        assert exercise_id[:2].isdigit() and exercise_id[2] == "-"
+        assert exercise.hint and (exercise.expected or exercise.validate)
+
+
+# --- save_new_csv never replaces a learner's file ------------------------------------------------------
+
+
+def test_save_new_csv_never_overwrites(tmp_path, capsys):
+    folder = tmp_path / "my-work"
+    first = save_new_csv(pd.DataFrame({"organisation": ["A"]}), "partners.csv", folder=folder)
+    assert first == folder / "partners.csv"
+    assert "saved in" in capsys.readouterr().out
+    first.write_text("organisation\nmy own edits\n", encoding="utf-8")  # the learner edits the file
+
+    second = save_new_csv(pd.DataFrame({"organisation": ["B"]}), "partners", folder=folder, quiet=True)
+    assert second == folder / "partners-2.csv"
+    assert first.read_text(encoding="utf-8") == "organisation\nmy own edits\n"  # untouched
+
+    again = save_new_csv(pd.DataFrame({"organisation": ["B"]}), "partners.csv", folder=folder, quiet=True)
+    assert again == second  # the same table is already saved: no third copy
+    assert sorted(p.name for p in folder.iterdir()) == ["partners-2.csv", "partners.csv"]
+    assert pd.read_csv(second)["organisation"].tolist() == ["B"]
