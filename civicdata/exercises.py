@@ -187,6 +187,65 @@ EXERCISES: dict[str, Exercise] = {
 }
 
 
+# --- Notebook 04 (margins of error). Formulas written out in plain pandas here, on purpose not with
+# civicdata.moe, so that these checks test the helpers as well as the learner.
+
+#: Notebook 04 works on the default place (it has margins of error) and on one county's S2801 rows.
+MOE_PLACE = "ct-capitol-region"
+INTERNET_COUNTY = "Philadelphia County, Pennsylvania"
+
+
+def low_reliability_no_vehicle() -> int:
+    """04: tracts whose count of households with no vehicle (B08201_002) has a CV above 40% ("low")."""
+    tracts = _place_tracts(MOE_PLACE)
+    estimate, moe = tracts["B08201_002E"], tracts["B08201_002M"]
+    cv = (moe / 1.645) / estimate.where(estimate != 0) * 100
+    return int((cv > 40).sum())
+
+
+def region_renter_share_moe() -> float:
+    """04: MOE in percentage points of the region's renter share (B25003_003 / B25003_001), proportion formula."""
+    summary = pd.read_csv(config.places_dir() / MOE_PLACE / "summary.csv", dtype={"GEOID": str})
+    row = summary[summary["geography"] == "county"].iloc[0]
+    share = row["B25003_003E"] / row["B25003_001E"]
+    under_root = row["B25003_003M"] ** 2 - share**2 * row["B25003_001M"] ** 2
+    if under_root <= 0:  # the Census Bureau's fallback: the ratio formula
+        under_root = row["B25003_003M"] ** 2 + share**2 * row["B25003_001M"] ** 2
+    return float(under_root**0.5 / row["B25003_001E"] * 100)
+
+
+def internet_change_z() -> float:
+    """04: z-score of the change in % of households without an internet subscription (S2801_C02_019),
+    2013-2017 minus 2018-2022, for :data:`INTERNET_COUNTY`; SE = MOE / 1.645."""
+    values = []
+    for year in (2017, 2022):
+        path = config.data_dir() / "digital-equity" / f"ACSST5Y{year}.S2801-Data.csv"
+        table = pd.read_csv(path, dtype=str, skiprows=[1], encoding="utf-8-sig")
+        row = table[table["NAME"] == INTERNET_COUNTY].iloc[0]
+        values.append((float(row["S2801_C02_019E"]), float(row["S2801_C02_019M"])))
+    (old, old_moe), (new, new_moe) = values
+    return float((old - new) / ((old_moe / 1.645) ** 2 + (new_moe / 1.645) ** 2) ** 0.5)
+
+
+EXERCISES["04-low-reliability"] = Exercise(
+    low_reliability_no_vehicle,
+    "compute the CV of B08201_002E with cv(estimate, moe), label it with reliability(...), then count "
+    "the \"low\" labels, e.g. (labels == \"low\").sum().",
+)
+EXERCISES["04-renter-share-moe"] = Exercise(
+    region_renter_share_moe,
+    "use the region row (region[...]) and moe_prop(renters, households, renters' MOE, households' MOE); "
+    "multiply by 100 for percentage points.",
+    tolerance=0.05,
+)
+EXERCISES["04-internet-change-z"] = Exercise(
+    internet_change_z,
+    "pick the Philadelphia rows of both periods, then z_score(old %, new %, old MOE, new MOE) with the "
+    "S2801_C02_019E and S2801_C02_019M columns (older period first).",
+    tolerance=0.15,
+)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Comparing answers
 # ---------------------------------------------------------------------------------------------------
