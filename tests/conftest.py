@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from cell_time_limit import CellTimeLimit
 from notebook_env import UNSET, workbook_environment
 
 
@@ -11,3 +12,5 @@ def pytest_configure(config):
     os.environ.update(workbook_environment())
     for name in UNSET:
         os.environ.pop(name, None)
+    # Registered as a plugin (not a conftest hook) so it also sees the nbval items under notebooks/.
+    config.pluginmanager.register(CellTimeLimit(), "cell-time-limit")
