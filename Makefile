@@ -15,13 +15,14 @@ ifeq ($(shell id -u),0)
 ROOT_FLAG := --allow-root
 endif
 
-.PHONY: lab test setup notebooks lint bench browser data clean help
+.PHONY: lab test setup notebooks lint bench browser data clean help handouts
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/00-start-here.ipynb"
 	@echo "make test       set up (first time) and run every test, notebooks included"
 	@echo "make notebooks  re-execute every notebook in place (after changing one)"
 	@echo "make bench      measure notebook time and memory, map sizes, request counts"
+	@echo "make handouts   build printable handouts and posters into workshop/handouts/ (PLACE=slug optional)"
 	@echo "make lint       ruff over the package, tests and notebooks"
 	@echo "make clean      remove .venv and caches"
 
@@ -57,6 +58,25 @@ notebooks: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check civicdata tests tools notebooks
+
+# Workshop handouts are built, never hand-made, so they cannot drift from the data: the lessons as HTML
+# (solutions left out) and the Data Walk posters, into workshop/handouts/ (ignored by git).
+# Without PLACE the stored outputs (the default place) are used; `make handouts PLACE=slug` re-runs the
+# lessons and the posters offline on a place prefetched with `civicdata prefetch`.
+HANDOUT_ENV := $(if $(PLACE),CIVICDATA_PLACE=$(PLACE) CIVICDATA_OFFLINE=1)
+
+HANDOUT_RUN := workshop/handouts/.run
+
+handouts: $(STAMP)
+	rm -rf $(HANDOUT_RUN) && mkdir -p $(HANDOUT_RUN)
+	$(if $(PLACE),$(HANDOUT_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --output-dir $(HANDOUT_RUN),cp) \
+	  notebooks/[0-9][0-9]-*.ipynb $(if $(PLACE),,$(HANDOUT_RUN)/)
+	$(BIN)/jupyter nbconvert --to html --output-dir workshop/handouts \
+	  --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=solution \
+	  --RegexRemovePreprocessor.patterns='#+ Solution' $(HANDOUT_RUN)/*.ipynb
+	rm -rf $(HANDOUT_RUN)
+	$(HANDOUT_ENV) $(BIN)/civicdata posters --out workshop/handouts/posters.pdf
+	@echo "Handouts are in workshop/handouts/ (open the .html files in a browser and print them)."
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
