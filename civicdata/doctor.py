@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import platform
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -97,6 +98,14 @@ def check_bundled_data() -> Check:
     return Check("bundled data", True, f"{count} files present, checksums match")
 
 
+def _key_file_shown() -> str:
+    """Where the key file goes, written the same on every machine (no user names in notebook outputs)."""
+    if os.environ.get("CIVICDATA_KEY_FILE", "").strip():
+        return "the file named by CIVICDATA_KEY_FILE"
+    folder = "$XDG_CONFIG_HOME" if os.environ.get("XDG_CONFIG_HOME") else "~/.config"
+    return f"{folder}/civicdata/{config.KEY_FILE_NAME}"
+
+
 def check_api_key() -> Check:
     """Whether a key is configured; the key itself is never shown."""
     source = config.api_key_source()
@@ -106,7 +115,7 @@ def check_api_key() -> Check:
         "Census API key", False, "not configured",
         "fine for the workshop: notebooks use bundled data. For live data, request a free key at "
         "https://api.census.gov/data/key_signup.html and set CENSUS_API_KEY or save it in "
-        f"{config.key_file()}",
+        f"{_key_file_shown()}",
     )
 
 

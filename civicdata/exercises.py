@@ -286,6 +286,13 @@ def _kind_tip(answer: Any, expected: Any) -> str:
     return ""
 
 
+def _unanswered(answer: Any) -> bool:
+    """``None``, or a tuple/list whose parts are all still ``None``."""
+    if isinstance(answer, (tuple, list)) and answer:
+        return all(part is None for part in answer)
+    return answer is None
+
+
 def is_correct(exercise_id: str, answer: Any) -> bool:
     """Whether ``answer`` is right for ``exercise_id``; no printing (used by tests and facilitators).
 
@@ -294,7 +301,7 @@ def is_correct(exercise_id: str, answer: Any) -> bool:
         True
     """
     exercise = _exercise(exercise_id)
-    if answer is None:
+    if _unanswered(answer):
         return False
     if exercise.validate is not None:
         return not exercise.validate(answer)
@@ -324,7 +331,7 @@ def check_answer(exercise_id: str, answer: Any) -> None:
         Not yet: count the digits from the left...
     """
     exercise = _exercise(exercise_id)
-    if answer is None:
+    if _unanswered(answer):
         print("Not answered yet: replace None with your answer, run that cell again, then run this one.")
         return
     if exercise.validate is not None:
