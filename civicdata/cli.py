@@ -30,6 +30,27 @@ def _hub_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prefetch(args: argparse.Namespace) -> int:
+    from civicdata.prefetch import prefetch
+
+    prefetch(args.state, args.county, year=args.year, out=args.out, force=args.force)
+    return 0
+
+
+def _use_place(args: argparse.Namespace) -> int:
+    from civicdata import config
+    from civicdata.bundled import list_places
+    from civicdata.prefetch import use_place
+
+    if args.default or args.slug:
+        use_place(None if args.default else args.slug)
+        return 0
+    print(f"The notebooks use: {config.current_place()}. Places here:")
+    for row in list_places().itertuples():
+        print(f"  {row.slug:28} {row.name} (ACS {row.vintage})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="civicdata", description="Helpers for the civic data workbook (offline-first ACS data)."
@@ -48,6 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--branch", default=DEFAULT_BRANCH, help="the branch to pull (default: %(default)s)")
     p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help="the notebook to open (default: %(default)s)")
     p.set_defaults(func=_hub_link)
+
+    p = sub.add_parser("prefetch", help="download a county's workshop data (needs a key) to use offline later")
+    p.add_argument("--state", required=True, help="state name, abbreviation or FIPS code, e.g. NC")
+    p.add_argument("--county", required=True, help="county name or FIPS code, e.g. Orange")
+    p.add_argument("--year", type=int, default=2024, help="last year of the ACS 5-year release (default: %(default)s)")
+    p.add_argument("--out", default=None, metavar="DIR", help="folder of place folders (default: data/places)")
+    p.add_argument("--force", action="store_true", help="replace an existing place folder")
+    p.set_defaults(func=_prefetch)
+
+    p = sub.add_parser("use-place", help="switch every notebook to a bundled or prefetched place")
+    p.add_argument("slug", nargs="?", help="the place folder name, e.g. orange-county-nc")
+    p.add_argument("--default", action="store_true", help="go back to the default place (Greater Hartford)")
+    p.set_defaults(func=_use_place)
 
     return parser
 

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 import requests
 import requests_cache
@@ -323,6 +324,8 @@ class CensusSession(requests_cache.CachedSession):
         kwargs.setdefault("expire_after", CACHE_EXPIRE_AFTER)
         kwargs.setdefault("allowable_codes", (200,))
         kwargs.setdefault("filter_fn", _is_complete_json)
+        if kwargs["backend"] == "sqlite":
+            kwargs.setdefault("fast_save", True)  # no fsync per answer: a lost cache entry is just re-fetched
         super().__init__(cache_name, ignored_parameters=["key"], **kwargs)
 
     def request(self, method, url, *args, **kwargs):  # noqa: D102 - see class docstring
@@ -573,12 +576,24 @@ def _query(client, method: str, fields: list[str], args: tuple, year: int) -> li
     raise error
 
 
-def _to_number(series: pd.Series) -> pd.Series:
-    """Numbers where every value is a number (annotation codes such as -666666666 stay as they are)."""
+def _to_number(values: list) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """Whole numbers as int64, other numbers as float64 (null -> NaN), else the text unchanged.
+
+    Annotation codes such as -666666666 are numbers and stay as they are. Plain Python loops: this runs
+    for every column of every answer, and is many times faster than pandas.to_numeric on short columns.
+
+    Example:
+        >>> _to_number(["12", "-666666666"]).tolist(), _to_number(["1.5", None]).tolist()
+        ([12, -666666666], [1.5, nan])
+    """
     try:
-        return pd.to_numeric(series)
-    except (ValueError, TypeError):
-        return series
+        return np.array([int(v) for v in values], dtype="int64")
+    except (TypeError, ValueError, OverflowError):
+        pass
+    try:
+        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+    except (TypeError, ValueError):
+        return pd.array(values, dtype="str")
 
 
 def fetch_acs(
@@ -624,36 +639,28 @@ def fetch_acs(
     for code in wanted:
         by_dataset.setdefault(dataset_for(code), []).append(code)
 
-    merged: pd.DataFrame | None = None
+    pieces: list[pd.DataFrame] = []
+    names: pd.Series | None = None
     for dataset, dataset_codes in by_dataset.items():
         for start in range(0, len(dataset_codes), MAX_CODES_PER_REQUEST):
             chunk = dataset_codes[start : start + MAX_CODES_PER_REQUEST]
             rows = _query(clients[dataset], method, ["NAME", *chunk], args, year)
             if not rows:
                 raise _empty(geography, state_fips, county_fips, year)
-            frame = pd.DataFrame(
-                {
-                    "GEOID": [_geoid(row, geography) for row in rows],
-                    "NAME": [row.get("NAME") for row in rows],
-                    **{code: [row.get(code) for row in rows] for code in chunk},
-                }
-            )
             missing = [code for code in chunk if code not in rows[0]]
             if missing:
                 raise CensusServerError(
-                    f"The Census API answer lacks the columns {', '.join(missing)}.",
-                    hint="Try again later.",
+                    f"The Census API answer lacks the columns {', '.join(missing)}.", hint="Try again later."
                 )
-            if merged is None:
-                merged = frame
-            else:
-                merged = merged.merge(frame.drop(columns="NAME"), on="GEOID", how="outer")
-    assert merged is not None
-    if merged.empty:
-        raise _empty(geography, state_fips, county_fips, year)
-    for code in wanted:
-        merged[code] = _to_number(merged[code])
-    merged = merged[["GEOID", "NAME", *wanted]].sort_values("GEOID", ignore_index=True)
+            geoids = pd.Index([_geoid(row, geography) for row in rows], name="GEOID")
+            if names is None:
+                names = pd.Series([row.get("NAME") for row in rows], index=geoids, name="NAME")
+            columns = {code: _to_number([row.get(code) for row in rows]) for code in chunk}
+            pieces.append(pd.DataFrame(columns, index=geoids))
+    assert names is not None
+    data = pd.concat(pieces, axis=1, join="outer") if len(pieces) > 1 else pieces[0]
+    merged = pd.concat([names.reindex(data.index), data[wanted]], axis=1)
+    merged = merged.sort_index().reset_index()
     merged.attrs.update(
         {"source": "live", "year": year, "vintage": f"{year - 4}-{year}", "survey": "acs5", "geography": geography}
     )

@@ -51,6 +51,7 @@ class PlaceData:
     county_name: str = ""
     extra: dict = field(default_factory=dict)
     _labels: dict | None = field(default=None, repr=False)
+    _text: dict = field(default_factory=dict, repr=False)
 
     @property
     def codes(self) -> list[str]:
@@ -125,31 +126,38 @@ def _label_for(place: PlaceData, code: str) -> dict:
     }
 
 
-def _rows_for(place: PlaceData, geo_for: str, geo_in: str) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Rows and geography columns for a ``for``/``in`` pair, or an error line in the last element."""
+def _rows_for(place: PlaceData, geo_for: str, geo_in: str) -> tuple[list[int], list[str], list[list[str]]]:
+    """Row positions (in tracts or summary) and geography columns/values for a ``for``/``in`` pair.
+
+    An unknown geography gives no columns and the API's error line as the only value.
+    """
     level, _, wanted = geo_for.partition(":")
     parents = dict(part.split(":", 1) for part in geo_in.split() if ":" in part)
-    frame = place.summary
-    if level == "us":
-        rows = frame[frame["geography"] == "us"]
-        return rows, ["us"], [["1"]] * len(rows)
-    if level == "state":
-        rows = frame[frame["geography"] == "state"]
-        if wanted not in ("*", place.state_fips):
-            rows = rows.iloc[0:0]
-        return rows, ["state"], [[place.state_fips]] * len(rows)
-    if level == "county":
-        rows = frame[frame["geography"] == "county"]
-        if parents.get("state") != place.state_fips or wanted not in ("*", place.county_fips):
-            rows = rows.iloc[0:0]
-        return rows, ["state", "county"], [[place.state_fips, place.county_fips]] * len(rows)
+    levels = place.summary["geography"].tolist()
+    if level in ("us", "state", "county"):
+        positions = [i for i, value in enumerate(levels) if value == level]
+        if level == "state" and wanted not in ("*", place.state_fips):
+            positions = []
+        if level == "county" and (parents.get("state") != place.state_fips or wanted not in ("*", place.county_fips)):
+            positions = []
+        columns = {"us": ["us"], "state": ["state"], "county": ["state", "county"]}[level]
+        values = {"us": ["1"], "state": [place.state_fips], "county": [place.state_fips, place.county_fips]}[level]
+        return positions, columns, [values] * len(positions)
     if level == "tract":
-        rows = place.tracts
+        geoids = place.tracts["GEOID"].tolist()
         if parents.get("state") != place.state_fips or parents.get("county") != place.county_fips:
-            rows = rows.iloc[0:0]
-        geo = [[g[:2], g[2:5], g[5:]] for g in rows["GEOID"]]
-        return rows, ["state", "county", "tract"], geo
-    return frame.iloc[0:0], [], [["error: unknown/unsupported geography hierarchy"]]
+            geoids = []
+        return list(range(len(geoids))), ["state", "county", "tract"], [[g[:2], g[2:5], g[5:]] for g in geoids]
+    return [], [], [["error: unknown/unsupported geography hierarchy"]]
+
+
+def _text_columns(place: PlaceData, level: str) -> dict[str, list]:
+    """Every column of the tract or summary rows as API text, computed once per place."""
+    cache = place._text
+    if level not in cache:
+        frame = place.tracts if level == "tract" else place.summary
+        cache[level] = {name: [as_api_text(v) for v in frame[name].tolist()] for name in frame.columns}
+    return cache[level]
 
 
 def data_callback(place: PlaceData):
@@ -161,19 +169,21 @@ def data_callback(place: PlaceData):
         unknown = [f for f in fields if f not in ("NAME", "GEO_ID") and f not in place.tracts.columns]
         if unknown:
             return 400, {"Content-Type": "text/plain"}, f"error: unknown variable '{unknown[0]}'"
-        rows, geo_columns, geo_values = _rows_for(place, query.get("for", [""])[0], query.get("in", [""])[0])
+        positions, geo_columns, geo_values = _rows_for(place, query.get("for", [""])[0], query.get("in", [""])[0])
         if not geo_columns:
             return 400, {"Content-Type": "text/plain"}, geo_values[0][0]
-        if rows.empty:
+        if not positions:
             return 204, {}, ""
+        level = "tract" if geo_columns[-1] == "tract" else "summary"
+        columns = _text_columns(place, level)
         body = [[*fields, *geo_columns]]
-        for (_, row), geo in zip(rows.iterrows(), geo_values, strict=True):
-            values = []
-            for name in fields:
-                if name == "GEO_ID":
-                    values.append(_geo_id(geo_columns[-1], "".join(geo)))
-                else:
-                    values.append(as_api_text(row.get(name)))
+        for position, geo in zip(positions, geo_values, strict=True):
+            values = [
+                _geo_id(geo_columns[-1], "".join(geo))
+                if name == "GEO_ID"
+                else (columns[name][position] if name in columns else None)
+                for name in fields
+            ]
             body.append([*values, *geo])
         # The API writes one row per line; keep that shape.
         text = "[" + ",\n".join(json.dumps(line) for line in body) + "]"
@@ -249,3 +259,51 @@ def register(mock, place: PlaceData, year: int | None = None, datasets=("acs5",)
             re.compile(re.escape(f"{base}/groups/") + r"[^/]+\.json(\?.*)?$"),
             callback=groups_callback(place, tables),
         )
+
+
+def boundary_zip(place_folder: Path, year: int) -> bytes:
+    """A cartographic-boundary-style zip (``cb_{year}_{state}_tract_500k``) of a place's bundled tract shapes.
+
+    The shapes are the real ones in the place's ``tracts.geojson`` (rounded to 5 decimals), written as a
+    shapefile in NAD83 with the cb files' columns (STATEFP, COUNTYFP, TRACTCE, GEOID, NAME, NAMELSAD).
+    """
+    import io
+    import tempfile
+    import zipfile
+
+    import geopandas as gpd
+
+    shapes = gpd.read_file(Path(place_folder) / "tracts.geojson")
+    geoid = shapes["GEOID"].astype(str)
+    short = shapes["NAME"].astype(str).str.split(";").str[0]
+    frame = gpd.GeoDataFrame(
+        {
+            "STATEFP": geoid.str[:2],
+            "COUNTYFP": geoid.str[2:5],
+            "TRACTCE": geoid.str[5:],
+            "GEOID": geoid,
+            "NAME": short.str.removeprefix("Census Tract "),
+            "NAMELSAD": short,
+        },
+        geometry=shapes.geometry,
+        crs=shapes.crs,
+    ).to_crs("EPSG:4269")
+    stem = f"cb_{year}_{geoid.iloc[0][:2]}_tract_500k"
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        frame.to_file(Path(tmp) / f"{stem}.shp")
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part in sorted(Path(tmp).glob(f"{stem}.*")):
+                archive.write(part, part.name)
+    return buffer.getvalue()
+
+
+def register_boundaries(mock, place_folder: Path, year: int) -> str:
+    """Serve :func:`boundary_zip` at the real cb file address on a ``responses`` mock; return the URL."""
+    from civicdata.boundaries import boundary_url
+
+    body = boundary_zip(place_folder, year)
+    state = json.loads((Path(place_folder) / "place.json").read_text(encoding="utf-8"))["state_fips"]
+    url = boundary_url(str(state).zfill(2), year)
+    mock.add("GET", url, body=body, content_type="application/zip")
+    return url

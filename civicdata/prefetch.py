@@ -1,0 +1,342 @@
+"""Facilitator prefetch: download one county's workshop data once, then run the workshop offline.
+
+``civicdata prefetch --state NC --county Orange`` (or :func:`prefetch`) pulls a curated set of ACS
+5-year tables for the county's tracts, the county, its state and the US, the tract boundaries (Census
+cartographic boundary file) and the county's public library outlets (from the bundled IMLS FY2019 list
+when it covers the state), and writes a place folder ``data/places/<slug>/`` with the same files as the
+bundled default place, plus a ``MANIFEST.sha256``. ``civicdata use-place <slug>`` then switches every
+notebook to it; from then on no key and no network are needed.
+
+Values are stored as the Census API sent them (annotation codes such as -666666666 included); the
+workbook's cleaning step turns those into missing values when the data is read, and says which ones.
+
+Example (needs a key and a network, so not run here):
+
+    from civicdata.prefetch import prefetch, use_place
+    folder = prefetch("NC", "Orange", year=2024)     # data/places/orange-county-nc
+    use_place(folder.name)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.geometry
+
+from civicdata import config
+from civicdata.checksums import write_manifest
+from civicdata.errors import CivicDataError, EmptyResultError, PlaceNotFoundError, VariableNotFoundError
+
+#: The default place's 11 tables (see data/README.md) plus the digital-equity tables.
+WORKSHOP_TABLES: tuple[str, ...] = (
+    "B01003",  # total population
+    "B01001",  # sex by age
+    "B03002",  # Hispanic or Latino origin by race
+    "B05001",  # nativity and citizenship
+    "B25003",  # tenure (owner / renter)
+    "B25106",  # tenure by housing costs as a share of income
+    "B08201",  # household size by vehicles available
+    "B06009",  # place of birth by educational attainment
+    "B19013",  # median household income
+    "C17002",  # ratio of income to poverty level
+    "B17024",  # age by ratio of income to poverty level
+    "B28002",  # presence and types of internet subscriptions
+    "B28001",  # types of computers
+)
+#: Coordinates in tracts.geojson are rounded to 5 decimals (about 1 m), as in the bundled places.
+COORD_DECIMALS = 5
+LIBRARIES_FILE = "libraries/pls_fy2019_outlets_ct_ny_pa.csv"
+LIBRARY_COLUMNS_EXTRA = ["tract_geoid"]
+
+
+class PlaceExistsError(CivicDataError, FileExistsError):
+    """A place folder with this name exists already (prefetch never overwrites without ``force``)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def place_slug(county_name: str, state_abbr: str) -> str:
+    """Folder name for a county: lower case, words joined by dashes, the state's abbreviation last.
+
+    Example:
+        >>> place_slug("Orange County", "NC"), place_slug("Doña Ana County", "NM")
+        ('orange-county-nc', 'dona-ana-county-nm')
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", f"{county_name} {state_abbr}").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _integers_where_whole(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Write 1234 rather than 1234.0 when a column holds whole numbers and some missing values."""
+    frame = frame.copy()
+    for column in columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values):
+            present = values.dropna()
+            if len(present) == 0 or np.all(np.equal(np.mod(present, 1), 0)):
+                frame[column] = values.astype("Int64")
+    return frame
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """UTF-8 CSV, no index, Unix line ends, missing values as empty cells (as in the bundled places)."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", na_rep="")
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _round_geometry(geom):
+    geom = shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
+    if not geom.is_valid:
+        fixed = shapely.make_valid(geom)
+        parts = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon")]
+        geom = shapely.union_all(parts)
+    return geom
+
+
+def _write_geojson(frame: gpd.GeoDataFrame, path: Path, properties: list[str]) -> None:
+    """A GeoJSON FeatureCollection in EPSG:4326, one feature per line, coordinates rounded."""
+    lines = []
+    for _, row in frame.iterrows():
+        feature = {
+            "type": "Feature",
+            "properties": {name: (None if pd.isna(row[name]) else row[name]) for name in properties},
+            "geometry": shapely.geometry.mapping(_round_geometry(row.geometry)),
+        }
+        lines.append(json.dumps(feature, separators=(",", ":"), ensure_ascii=False))
+    path.write_text('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+
+
+def _libraries(state_abbr: str, tracts: gpd.GeoDataFrame) -> tuple[pd.DataFrame, str]:
+    """Bundled IMLS outlets inside the county's tracts (with their tract GEOID), and a note."""
+    path = config.data_dir() / LIBRARIES_FILE
+    columns: list[str] = []
+    if path.exists():
+        outlets = pd.read_csv(path, dtype=str, keep_default_na=False)
+        columns = [*outlets.columns, *LIBRARY_COLUMNS_EXTRA]
+        covered = sorted(set(outlets["state_abbr"]))
+        outlets = outlets[outlets["state_abbr"] == state_abbr]
+    else:
+        covered, outlets = [], pd.DataFrame()
+    if outlets.empty:
+        note = (
+            f"The bundled library list (IMLS Public Libraries Survey FY2019) covers only "
+            f"{', '.join(covered) or 'no states'}, so libraries.csv is empty for {state_abbr}. The full national "
+            "outlet file is published by IMLS (Public Libraries Survey data files)."
+        )
+        return pd.DataFrame(columns=columns or ["name", "latitude", "longitude", *LIBRARY_COLUMNS_EXTRA]), note
+    points = gpd.GeoDataFrame(
+        outlets,
+        geometry=gpd.points_from_xy(pd.to_numeric(outlets["longitude"]), pd.to_numeric(outlets["latitude"])),
+        crs="EPSG:4326",
+    )
+    joined = gpd.sjoin(points, tracts[["GEOID", "geometry"]], how="inner", predicate="within")
+    joined = joined.rename(columns={"GEOID": "tract_geoid"}).drop(columns=["geometry", "index_right"])
+    frame = pd.DataFrame(joined).sort_values(["library_id", "outlet_seq"]).reset_index(drop=True)
+    note = (
+        f"{len(frame)} outlets from the IMLS Public Libraries Survey FY2019 whose location lies in the county's tracts."
+    )
+    return frame[columns], note
+
+
+# --------------------------------------------------------------------------------------------------
+# prefetch
+# --------------------------------------------------------------------------------------------------
+
+
+def prefetch(
+    state: str | int,
+    county: str | int,
+    year: int = 2024,
+    out: str | Path | None = None,
+    *,
+    force: bool = False,
+    tables: Sequence[str] = WORKSHOP_TABLES,
+    key: str | None = None,
+    echo: Callable[[str], None] = print,
+) -> Path:
+    """Download one county's workshop data into a place folder and return the folder.
+
+    ``out`` is the folder that holds place folders (default ``data/places``). An existing place folder
+    is never replaced unless ``force=True``. ``echo`` receives the progress messages (plain sentences;
+    the key is never shown). Tables the API does not have for ``year`` are skipped and listed in
+    ``place.json`` under ``tables_missing``.
+    """
+    from civicdata import boundaries, live
+    from civicdata.geography import find_place
+
+    year = live.check_year(year)
+    found = find_place(state, county)
+    if found.county_fips is None:
+        raise PlaceNotFoundError("Prefetch needs a county as well as a state.", hint="Add --county NAME.")
+    key = live.require_key(key)
+    if live.is_offline():
+        raise live.offline_error()
+    slug = place_slug(found.county_name, found.state_abbr)
+    root = Path(out) if out is not None else config.places_dir()
+    target = root / slug
+    if target.exists() and not force:
+        raise PlaceExistsError(
+            f"The place folder {target} exists already, so nothing was downloaded.",
+            hint=f"Use it with `civicdata use-place {slug}`, or add --force to download it again.",
+        )
+    where = f"{found.county_name}, {found.state_name}"
+    echo(f"Preparing {where} (state {found.state_fips}, county {found.county_fips}), ACS {year - 4}-{year}.")
+
+    # 1. which variables each table has
+    labels, present, missing = [], [], []
+    for table in tables:
+        try:
+            table_vars = live.fetch_table_variables(table, year, key=key)
+        except VariableNotFoundError:
+            missing.append(table)
+            echo(f"  table {table}: not in the {year - 4}-{year} ACS 5-year data; skipped.")
+            continue
+        labels.append(table_vars)
+        present.append(table)
+        concept = table_vars["concept"].iloc[0] if len(table_vars) else ""
+        echo(f"  table {table} ({concept}): {len(table_vars)} variables.")
+    if not present:
+        raise VariableNotFoundError(
+            f"None of the tables {', '.join(tables)} exist in the {year - 4}-{year} ACS 5-year data.",
+            hint="Try another year.",
+        )
+    variables = pd.concat(labels, ignore_index=True)
+    codes = [f"{name}{suffix}" for name in variables["name"] for suffix in ("E", "M")]
+
+    # 2. the estimates
+    echo(f"Downloading {len(codes)} columns for the county's tracts...")
+    tract_frame = live.fetch_acs("tract", codes, found.state_fips, found.county_fips, year, key=key)
+    echo(f"  {len(tract_frame)} tracts.")
+    summaries = []
+    for geography in ("county", "state", "us"):
+        echo(f"Downloading the same columns for the {'US' if geography == 'us' else geography}...")
+        frame = live.fetch_acs(geography, codes, found.state_fips, found.county_fips, year, key=key)
+        frame = frame.copy()  # one block per column type before inserting
+        frame.insert(2, "geography", geography)
+        summaries.append(frame)
+    summary = pd.concat(summaries, ignore_index=True)
+
+    # 3. boundaries and libraries
+    echo("Downloading the tract boundaries (Census cartographic boundary file)...")
+    shapes = boundaries.fetch_tract_boundaries(found.state_fips, found.county_fips, year)
+    names = tract_frame.set_index("GEOID")["NAME"]
+    shapes["NAME"] = shapes["GEOID"].map(names).fillna(shapes["NAME"])
+    no_data = sorted(set(shapes["GEOID"]) - set(tract_frame["GEOID"]))
+    no_shape = sorted(set(tract_frame["GEOID"]) - set(shapes["GEOID"]))
+    if shapes.empty:
+        raise EmptyResultError(f"No tract boundaries were found for {where}.")
+    libraries, library_note = _libraries(found.state_abbr, shapes)
+    echo(f"  {len(shapes)} tract shapes; {library_note}")
+
+    # 4. write everything into a new folder, then move it into place
+    meta = {
+        "slug": slug,
+        "name": f"{found.county_name}, {found.state_abbr}",
+        "state_name": found.state_name,
+        "state_abbr": found.state_abbr,
+        "state_fips": found.state_fips,
+        "county_name": found.county_name,
+        "county_fips": found.county_fips,
+        "year": year,
+        "vintage": f"{year - 4}-{year}",
+        "survey": "acs5",
+        "has_moe": True,
+        "tables": present,
+        "tables_missing": missing,
+        "prefetched_on": dt.date.today().isoformat(),
+        "libraries_note": library_note,
+        "values_note": "Values as the Census API sent them; annotation codes (e.g. -666666666) become missing "
+        "values when the workbook reads them.",
+        "sources": [
+            f"U.S. Census Bureau, ACS {year - 4}-{year} 5-year estimates, Census Data API "
+            f"(api.census.gov/data/{year}/acs/acs5), fetched with civicdata prefetch",
+            f"U.S. Census Bureau, cartographic boundary file {shapes.attrs.get('boundary_file', '')}",
+            "IMLS Public Libraries Survey FY2019, outlet file (bundled in data/libraries)",
+        ],
+    }
+    if no_data or no_shape:
+        meta["geography_note"] = (
+            f"{len(no_data)} tract shapes have no ACS row and {len(no_shape)} ACS tracts have no shape "
+            "(often water-only tracts)."
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{slug}-", dir=root))
+    try:
+        (staging / "place.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write_csv(_integers_where_whole(tract_frame, codes), staging / "tracts.csv")
+        _write_csv(_integers_where_whole(summary, codes), staging / "summary.csv")
+        _write_csv(variables[["name", "label", "concept"]], staging / "variables.csv")
+        _write_geojson(shapes, staging / "tracts.geojson", ["GEOID", "NAME"])
+        _write_csv(libraries, staging / "libraries.csv")
+        write_manifest(staging)
+        os.chmod(staging, 0o755)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{slug}-old-", dir=root))
+            os.replace(target, old / slug)
+            os.replace(staging, target)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    echo(f"Done: {target} ({len(tract_frame)} tracts, {len(present)} tables, {len(libraries)} library outlets).")
+    if root.resolve() == config.places_dir().resolve():
+        echo(f"Switch every notebook to it with:  civicdata use-place {slug}")
+    else:
+        echo(f"To use it, copy the folder into {config.places_dir()} and run: civicdata use-place {slug}")
+    return target
+
+
+# --------------------------------------------------------------------------------------------------
+# switching places
+# --------------------------------------------------------------------------------------------------
+
+
+def place_setting_file() -> Path:
+    """The file ``civicdata use-place`` writes (``~/.config/civicdata/place``)."""
+    return config.config_dir() / config.PLACE_FILE_NAME
+
+
+def use_place(slug: str | None, *, echo: Callable[[str], None] = print) -> str:
+    """Make ``slug`` the place every notebook uses (``None``: back to the default place). Returns the slug.
+
+    The place folder must exist and match its manifest. ``CIVICDATA_PLACE``, when set, still wins; the
+    message says so.
+    """
+    from civicdata.bundled import check_place, list_places
+
+    setting = place_setting_file()
+    if slug is None:
+        setting.unlink(missing_ok=True)
+        chosen = config.DEFAULT_PLACE
+    else:
+        check_place(slug)
+        setting.parent.mkdir(parents=True, exist_ok=True)
+        setting.write_text(slug + "\n", encoding="utf-8")
+        chosen = slug
+    places = list_places().set_index("slug")
+    name = places.loc[chosen, "name"] if chosen in places.index else chosen
+    echo(f"Every notebook now uses {name} ({chosen}). Restart a running notebook's kernel to switch it.")
+    override = os.environ.get("CIVICDATA_PLACE", "").strip()
+    if override and override != chosen:
+        echo(f"Note: the CIVICDATA_PLACE variable is set to {override!r} and wins over this setting.")
+    return chosen
