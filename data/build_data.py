@@ -28,7 +28,10 @@ import pandas as pd
 import shapely
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "data"
+#: Where the files go: data/ itself, or (for the reproducibility test) $CIVICDATA_BUILD_DIR.
+DATA = Path(os.environ.get("CIVICDATA_BUILD_DIR") or REPO / "data")
+COUNTIES_CSV = (REPO / "civicdata" / "counties.csv" if DATA == REPO / "data"
+                else DATA.parent / "counties.csv")
 sys.path.insert(0, str(REPO))
 
 from civicdata.checksums import sha256_of, write_manifest  # noqa: E402
@@ -405,7 +408,7 @@ def build_counties(s2801_2022: pd.DataFrame, s2801_2017: pd.DataFrame) -> int:
             rows.append({"GEOID": geoid, "state_fips": geoid[:2], "county_fips": geoid[2:],
                          "county_name": county_name, "state_name": state_name, "status": status})
     counties = pd.DataFrame(rows).sort_values(["GEOID", "status"]).reset_index(drop=True)
-    write_csv(counties, REPO / "civicdata" / "counties.csv")
+    write_csv(counties, COUNTIES_CSV)
     return len(counties)
 
 
