@@ -83,6 +83,8 @@ def list_places() -> pd.DataFrame:
     rows = []
     root = config.places_dir()
     for meta_file in sorted(root.glob("*/place.json")) if root.is_dir() else []:
+        if meta_file.parent.name.startswith("."):
+            continue  # a prefetch still being written
         try:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
