@@ -354,6 +354,7 @@ class CensusSession(requests_cache.CachedSession):
 
 
 _SESSIONS: dict[str, CensusSession] = {}
+_install_log_filter()
 
 
 def get_session() -> CensusSession:
@@ -447,8 +448,8 @@ def require_key(key: str | None = None) -> str:
         raise NoApiKeyError(
             "Live Census data needs a free Census API key, and none is set up.",
             hint=f"Request one at {KEY_SIGNUP_URL} and put it in the CENSUS_API_KEY environment variable "
-            f"or in the file {config.key_file()}. Until then, everything works with the bundled data "
-            "(the default place and any place your facilitator prefetched).",
+            f"or in the file ~/.config/civicdata/{config.KEY_FILE_NAME}. Until then, everything works with the "
+            "bundled data (the default place and any place your facilitator prefetched).",
         )
     return key
 
@@ -780,8 +781,9 @@ def fetch_table_variables(table: str, year: int = LATEST_YEAR, *, key: str | Non
 def count_requests_for_tract_pull(n: int = 30, *, year: int = 2023) -> dict[str, int]:
     """Count HTTP requests for an ``n``-variable tract pull, cold and warm cache, stock package vs ours.
 
-    Runs fully offline against a mocked Census API (``responses``) whose answers are built from the
-    bundled default place (real ACS values); a throw-away cache folder is used. Returns a dict:
+    Runs fully offline against a mocked Census API (``responses``, which refuses any URL it was not
+    given, so no real request can escape) whose answers are built from the bundled default place (real
+    ACS values); a throw-away cache folder is used. Returns a dict:
 
     * ``stock_cold`` / ``stock_warm``: the plain ``census`` package on a plain session, first call and a
       second call with a new client (what a notebook re-run does);
@@ -829,6 +831,8 @@ def count_requests_for_tract_pull(n: int = 30, *, year: int = 2023) -> dict[str,
                 before = len(mock.calls)
                 fetch_acs("tract", codes, state, county, year=year, key="mock-key", session=session)
                 counts[label] = len(mock.calls) - before
+            for used in (plain, cached, session):
+                used.close()
         finally:
             for name, value in saved.items():
                 if value is None:

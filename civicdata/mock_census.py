@@ -10,7 +10,7 @@ are sent as JSON ``null``.
 Example:
     >>> import requests, responses
     >>> place = load_place("ct-capitol-region")
-    >>> with responses.RequestsMock() as mock:
+    >>> with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
     ...     register(mock, place)
     ...     answer = requests.get(
     ...         "https://api.census.gov/data/2023/acs/acs5",

@@ -37,7 +37,13 @@ import shapely.geometry
 
 from civicdata import config
 from civicdata.checksums import write_manifest
-from civicdata.errors import CivicDataError, EmptyResultError, PlaceNotFoundError, VariableNotFoundError
+from civicdata.errors import (
+    CivicDataError,
+    DataNotAvailableError,
+    EmptyResultError,
+    PlaceNotFoundError,
+    VariableNotFoundError,
+)
 
 #: The default place's 11 tables (see data/README.md) plus the digital-equity tables.
 WORKSHOP_TABLES: tuple[str, ...] = (
@@ -161,6 +167,29 @@ def _libraries(state_abbr: str, tracts: gpd.GeoDataFrame) -> tuple[pd.DataFrame,
 # --------------------------------------------------------------------------------------------------
 
 
+#: From the 2018-2022 ACS on, Connecticut is reported by 9 planning regions instead of 8 counties.
+CT_REGIONS_FROM = 2022
+
+
+def _check_connecticut(found, year: int) -> None:
+    """Connecticut's former counties have no ACS rows from 2022 on; its planning regions none before."""
+    if found.state_fips != "09":
+        return
+    former = getattr(found, "status", "current") == "former"
+    if former and year >= CT_REGIONS_FROM:
+        raise DataNotAvailableError(
+            f"{found.county_name} is a former Connecticut county; the {year - 4}-{year} ACS reports planning "
+            "regions instead.",
+            hint="Choose a planning region (see civicdata.geography.list_counties('CT')), or --year 2021.",
+        )
+    if not former and year < CT_REGIONS_FROM:
+        raise DataNotAvailableError(
+            f"{found.county_name} is a planning region; ACS releases before {CT_REGIONS_FROM} use Connecticut's "
+            "former counties.",
+            hint=f"Use --year {CT_REGIONS_FROM} or later, or a former county such as Hartford.",
+        )
+
+
 def prefetch(
     state: str | int,
     county: str | int,
@@ -186,6 +215,7 @@ def prefetch(
     found = find_place(state, county)
     if found.county_fips is None:
         raise PlaceNotFoundError("Prefetch needs a county as well as a state.", hint="Add --county NAME.")
+    _check_connecticut(found, year)
     key = live.require_key(key)
     if live.is_offline():
         raise live.offline_error()

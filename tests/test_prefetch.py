@@ -17,7 +17,7 @@ import responses
 
 from civicdata import cli, config, live, mock_census
 from civicdata.checksums import verify_manifest
-from civicdata.errors import CensusUnreachableError, NoApiKeyError, PlaceNotFoundError
+from civicdata.errors import CensusUnreachableError, DataNotAvailableError, NoApiKeyError, PlaceNotFoundError
 from civicdata.prefetch import WORKSHOP_TABLES, PlaceExistsError, place_slug, prefetch, use_place
 
 SECRET = "PrEfEtChKeY0123456789abcdef"
@@ -246,6 +246,12 @@ def test_offline_and_unknown_county(run):
     with pytest.raises(PlaceNotFoundError) as info:
         prefetch("NC", "Orang", echo=lambda m: None)
     assert "Orange County" in str(info.value)
+    with responses.RequestsMock() as mock:
+        with pytest.raises(DataNotAvailableError, match="planning region"):
+            prefetch("CT", "Hartford", year=YEAR, echo=lambda m: None)  # a former county, gone after 2021
+        with pytest.raises(DataNotAvailableError, match="former counties"):
+            prefetch("CT", "Capitol", year=2019, echo=lambda m: None)
+        assert len(mock.calls) == 0
 
 
 def test_curated_tables_and_slugs():
