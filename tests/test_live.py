@@ -435,3 +435,31 @@ def test_table_variables(api):
 def test_variables_payload_is_json_serialisable(place):
     json.dumps(mock_census.variables_payload(place))
     assert Path(config.places_dir() / place.slug).exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# the contract with civicdata.acs.get_acs (DATA helper's code calls fetch_acs / fetch_tract_boundaries)
+# ------------------------------------------------------------------------------------------------
+
+
+def test_get_acs_live_with_geometry(api, place):
+    from civicdata import acs
+
+    mock_census.register_boundaries(api, config.places_dir() / place.slug, YEAR)
+    df = acs.get_acs(
+        "tract",
+        variables={"income": "B19013_001"},
+        state="CT",
+        county="Capitol",
+        year=YEAR,
+        source="live",
+        geometry=True,
+        quiet=True,
+    )
+    assert df.attrs["source"] == "live" and df.crs.to_epsg() == 4326
+    assert df.geometry.notna().all() and len(df) == 249
+    expected = place.tracts.set_index("GEOID")["B19013_001E"].astype(float)
+    pd.testing.assert_series_equal(
+        df.set_index("GEOID")["incomeE"].sort_index(), expected.sort_index(), check_names=False
+    )
+    assert len(api.calls) == 2  # one data request, one boundary file
