@@ -208,7 +208,7 @@ def prefetch(
     the key is never shown). Tables the API does not have for ``year`` are skipped and listed in
     ``place.json`` under ``tables_missing``.
     """
-    from civicdata import boundaries, live
+    from civicdata import live
     from civicdata.geography import find_place
 
     year = live.check_year(year)
@@ -266,7 +266,7 @@ def prefetch(
 
     # 3. boundaries and libraries
     echo("Downloading the tract boundaries (Census cartographic boundary file)...")
-    shapes = boundaries.fetch_tract_boundaries(found.state_fips, found.county_fips, year)
+    shapes = _tract_shapes(found, year, echo)
     names = tract_frame.set_index("GEOID")["NAME"]
     shapes["NAME"] = shapes["GEOID"].map(names).fillna(shapes["NAME"])
     no_data = sorted(set(shapes["GEOID"]) - set(tract_frame["GEOID"]))
@@ -302,6 +302,8 @@ def prefetch(
             "IMLS Public Libraries Survey FY2019, outlet file (bundled in data/libraries)",
         ],
     }
+    if shapes.attrs.get("fallback"):
+        meta["boundary_note"] = shapes.attrs["fallback"]
     if no_data or no_shape:
         meta["geography_note"] = (
             f"{len(no_data)} tract shapes have no ACS row and {len(no_shape)} ACS tracts have no shape "
@@ -334,6 +336,23 @@ def prefetch(
     else:
         echo(f"To use it, copy the folder into {config.places_dir()} and run: civicdata use-place {slug}")
     return target
+
+
+def _tract_shapes(found, year: int, echo: Callable[[str], None]) -> gpd.GeoDataFrame:
+    """The county's tract shapes for ``year``; if that year's file is not published yet, the year before's
+    when it has the same tracts (2020 tracts are used from 2020 on; Connecticut's codes from 2022 on)."""
+    from civicdata import boundaries
+
+    try:
+        return boundaries.fetch_tract_boundaries(found.state_fips, found.county_fips, year)
+    except DataNotAvailableError:
+        same_tracts_from = CT_REGIONS_FROM if found.state_fips == "09" else 2020
+        if year - 1 < same_tracts_from:
+            raise
+    echo(f"  The {year} boundary file is not published yet; using {year - 1}'s (the same tracts).")
+    shapes = boundaries.fetch_tract_boundaries(found.state_fips, found.county_fips, year - 1)
+    shapes.attrs["fallback"] = f"The {year} file was not published yet; {year - 1}'s file has the same tracts."
+    return shapes
 
 
 # --------------------------------------------------------------------------------------------------

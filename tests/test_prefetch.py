@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import responses
 
-from civicdata import cli, config, live, mock_census
+from civicdata import boundaries, cli, config, live, mock_census
 from civicdata.checksums import verify_manifest
 from civicdata.errors import CensusUnreachableError, DataNotAvailableError, NoApiKeyError, PlaceNotFoundError
 from civicdata.prefetch import WORKSHOP_TABLES, PlaceExistsError, place_slug, prefetch, use_place
@@ -184,6 +184,22 @@ def test_force_replaces_the_folder(run):
     assert again == folder and not (folder / "stray.txt").exists()
     assert verify_manifest(folder / "MANIFEST.sha256") == []
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_boundary_file_not_published_yet_falls_back_a_year(run):
+    out = run["tmp"] / "elsewhere"
+    messages: list[str] = []
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock_census.register(mock, run["place"], year=YEAR)
+        mock.add("GET", boundaries.boundary_url("09", YEAR), status=404, body="Not Found")
+        mock_census.register_boundaries(mock, BUNDLED, YEAR - 1)
+        (config.cache_dir() / "boundaries" / f"cb_{YEAR}_09_tract_500k.zip").unlink()
+        folder = prefetch("CT", "Capitol", year=YEAR, out=out, echo=messages.append)
+    meta = json.loads((folder / "place.json").read_text())
+    assert "2022" in meta["boundary_note"] and "cb_2022_09_tract_500k.zip" in meta["sources"][1]
+    assert verify_manifest(folder / "MANIFEST.sha256") == []
+    assert any("not published yet" in m for m in messages)
+    assert any("copy the folder" in m for m in messages)  # not in data/places: says how to use it
 
 
 def test_use_place_switches_every_notebook(run):
