@@ -51,6 +51,14 @@ def _use_place(args: argparse.Namespace) -> int:
     return 0
 
 
+def _posters(args: argparse.Namespace) -> int:
+    from civicdata.posters import make_posters
+
+    path = make_posters(place=args.place, topics=args.topics, out=args.out)
+    print(f"Wrote {path}: a facilitator cover sheet and one poster per station (US letter).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="civicdata", description="Helpers for the civic data workbook (offline-first ACS data)."
@@ -79,9 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_prefetch)
 
     p = sub.add_parser("use-place", help="switch every notebook to a bundled or prefetched place")
-    p.add_argument("slug", nargs="?", help="the place folder name, e.g. orange-county-nc")
+    p.add_argument("slug", nargs="?", help="the place folder name, e.g. orange-nc")
     p.add_argument("--default", action="store_true", help="go back to the default place (Greater Hartford)")
     p.set_defaults(func=_use_place)
+
+    p = sub.add_parser("posters", help="make a PDF of Data Walk posters (one per station) with a cover sheet")
+    p.add_argument("--place", default=None, metavar="SLUG", help="place folder (default: the current place)")
+    p.add_argument("--topics", nargs="+", default=None, metavar="TOPIC",
+                   help="stations, e.g. income no-vehicle poverty (default: the standard set for the place)")
+    p.add_argument("--out", default="posters.pdf", help="PDF file to write (default: %(default)s)")
+    p.set_defaults(func=_posters)
 
     return parser
 

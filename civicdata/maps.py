@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -136,7 +137,9 @@ def classify(values: Sequence[float] | pd.Series, scheme: str = "quantiles", k: 
         if scheme == "quantiles":
             result = mapclassify.Quantiles(y, k=k)
         elif scheme == "natural_breaks":
-            result = mapclassify.FisherJenks(y, k=k)
+            with warnings.catch_warnings():  # "Numba not installed": only slower, nothing to act on
+                warnings.filterwarnings("ignore", message="Numba not installed")
+                result = mapclassify.FisherJenks(y, k=k)
         else:
             result = mapclassify.EqualInterval(y, k=k)
         bins, yb = np.asarray(result.bins, dtype="float64"), np.asarray(result.yb, dtype=int)

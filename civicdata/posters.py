@@ -1,0 +1,392 @@
+"""Data Walk posters: one letter-size PDF page per station, plus a facilitator cover sheet.
+
+A Data Walk (Urban Institute) has small groups walk between 5-7 poster stations, each with a map
+and 2-3 questions to talk about, then a debrief. :func:`make_posters` builds the posters for a
+place from its bundled data: each has a large title, the map (classes, hatching of unreliable
+estimates, grey for no estimate, library outlets), discussion prompts, a reliability note computed
+from the data and the source line. Text is sized to be read from a metre away (title 40 pt,
+prompts 20 pt).
+
+From a terminal:
+    $ civicdata posters --out posters.pdf
+    $ civicdata posters --place allegheny-pa --topics income no-internet --out pittsburgh.pdf
+
+Example:
+    >>> sorted(TOPICS)[:3]
+    ['foreign-born', 'income', 'no-computer']
+    >>> default_topics("allegheny-pa")
+    ['income', 'no-internet', 'no-computer']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from civicdata import moe as moe_tools
+from civicdata.errors import DataNotAvailableError, VariableNotFoundError
+
+LETTER = (8.5, 11.0)  # inches: US letter, portrait
+TITLE_PT = 40
+PROMPT_PT = 20
+
+
+@dataclass
+class Topic:
+    """One poster station: what to map, how to compute it, and what to ask."""
+
+    key: str
+    title: str
+    description: str
+    tables: tuple[str, ...]
+    compute: Callable[[pd.DataFrame, bool], tuple[pd.Series, pd.Series | None]]
+    fmt: str
+    prompts: list[str] = field(default_factory=list)
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame.columns:
+        raise VariableNotFoundError(f"The data have no column {name}.",
+                                    hint="This topic needs a table the place does not have.")
+    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+
+
+def _single(code: str) -> Callable:
+    def compute(frame: pd.DataFrame, has_moe: bool):
+        return _col(frame, f"{code}E"), (_col(frame, f"{code}M") if has_moe else None)
+    return compute
+
+
+def _share(parts: list[str], total: str) -> Callable:
+    """Percent of ``total`` made up by the sum of ``parts``, with its MOE (moe_sum, then moe_prop)."""
+    def compute(frame: pd.DataFrame, has_moe: bool):
+        num = sum(_col(frame, f"{p}E") for p in parts)
+        den = _col(frame, f"{total}E")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = (num / den * 100).where(den > 0)
+        if not has_moe:
+            return share, None
+        num_moe = (_col(frame, f"{parts[0]}M") if len(parts) == 1 else
+                   pd.Series(moe_tools.moe_sum([_col(frame, f"{p}M") for p in parts],
+                                               estimates=[_col(frame, f"{p}E") for p in parts]),
+                             index=frame.index))
+        share_moe = pd.Series(moe_tools.moe_prop(num, den, num_moe, _col(frame, f"{total}M")),
+                              index=frame.index) * 100
+        return share, share_moe.where(den > 0)
+    return compute
+
+
+_RENT_BURDEN = ["B25106_028", "B25106_032", "B25106_036", "B25106_040", "B25106_044"]
+
+#: The standard stations. A place gets those whose tables it has (see :func:`default_topics`).
+TOPICS: dict[str, Topic] = {t.key: t for t in [
+    Topic("income", "Median household income",
+          "Median household income in the past 12 months (inflation-adjusted dollars)",
+          ("B19013",), _single("B19013_001"), "${:,.0f}",
+          ["Where are incomes highest and lowest? What do you know about these places that the map "
+           "cannot show?",
+           "Find the hatched tracts. How sure can we be about them, and what would you check before "
+           "acting on them?",
+           "Where are the libraries compared with the lower-income tracts? Who might we miss?"]),
+    Topic("no-vehicle", "Households with no vehicle", "Share of households with no vehicle available",
+          ("B08201",), _share(["B08201_002"], "B08201_001"), "{:.1f}%",
+          ["Where do many households live without a car? How do people there reach work, food, "
+           "the doctor and the library?",
+           "Does this pattern surprise you? What local knowledge explains it?",
+           "What could the library do differently for patrons who do not drive?"]),
+    Topic("poverty", "People below the poverty line",
+          "Share of people whose income is below the poverty level (ratio under 1.00)",
+          ("C17002",), _share(["C17002_002", "C17002_003"], "C17002_001"), "{:.1f}%",
+          ["Where is poverty concentrated? Does it follow town lines or cross them?",
+           "Which tracts are hatched? Would you make a decision from those estimates alone?",
+           "Which services near these tracts help, and which are missing?"]),
+    Topic("rent-burden", "Renters who are cost-burdened",
+          "Share of renter households paying 30% or more of their income on housing",
+          ("B25106",), _share(_RENT_BURDEN, "B25106_024"), "{:.1f}%",
+          ["Where do renters struggle most with housing costs?",
+           "How might high housing costs affect what people can spend on internet, books or transport?",
+           "What questions would you ask residents of these tracts?"]),
+    Topic("foreign-born", "Residents born abroad",
+          "Share of residents born outside the U.S. (naturalized citizens and non-citizens)",
+          ("B05001",), _share(["B05001_005", "B05001_006"], "B05001_001"), "{:.1f}%",
+          ["Where do immigrant communities live? Which languages might the library need?",
+           "Margins of error matter for small groups: which estimates here are the least reliable?",
+           "Who from these communities could help us read this map?"]),
+    Topic("no-internet", "Households with no internet",
+          "Share of households with no internet access", ("B28002",),
+          _share(["B28002_013"], "B28002_001"), "{:.1f}%",
+          ["Where are households offline? How close are they to a library with public computers "
+           "and Wi-Fi?",
+           "What keeps people offline: cost, devices, skills or trust? How could we find out?",
+           "Which partners could help close these gaps?"]),
+    Topic("no-computer", "Households with no computer",
+          "Share of households with no computer (no desktop, laptop, tablet or smartphone)", ("B28001",),
+          _share(["B28001_011"], "B28001_001"), "{:.1f}%",
+          ["Where do many households have no computer at all?",
+           "Do these tracts match the map of households with no internet? What might explain differences?",
+           "What could lending laptops or hotspots change here?"]),
+]}
+
+#: Replaces a prompt about hatching/reliability when a place has no margins of error.
+NO_MOE_PROMPT = ("These data have no margins of error. What would you need to know before trusting "
+                 "one tract's number?")
+
+
+def prompts_for(topic: Topic, has_moe: bool) -> list[str]:
+    """The topic's prompts; without MOEs, a prompt about reliability becomes :data:`NO_MOE_PROMPT`."""
+    if has_moe:
+        return topic.prompts[:3]
+    return [NO_MOE_PROMPT if ("hatched" in p.lower() or "reliab" in p.lower() or "margins of error" in p.lower())
+            else p for p in topic.prompts[:3]]
+
+
+#: The order stations are offered in when a place has the tables.
+STANDARD_ORDER = ["income", "no-vehicle", "poverty", "rent-burden", "foreign-born", "no-internet",
+                  "no-computer"]
+
+
+def _place_meta(slug: str) -> dict:
+    from civicdata.bundled import load_place
+
+    return load_place(slug).meta
+
+
+def default_topics(place: str | None = None) -> list[str]:
+    """The standard stations a place's bundled tables support, in order (at most 7)."""
+    from civicdata import config
+
+    meta = _place_meta(place or config.current_place())
+    tables = set(meta.get("tables", []))
+    return [key for key in STANDARD_ORDER if set(TOPICS[key].tables) <= tables][:7]
+
+
+def _load(slug: str):
+    """Tracts (cleaned of annotation codes) joined to boundaries, the county row, libraries, meta."""
+    from civicdata.bundled import load_boundaries, load_libraries, load_place
+    from civicdata.cleaning import clean_values
+
+    place = load_place(slug)
+    tracts, _ = clean_values(place.tracts)
+    gdf = load_boundaries(slug).merge(tracts.drop(columns=["NAME"], errors="ignore"), on="GEOID", how="left")
+    gdf.attrs["vintage"] = place.meta.get("vintage")
+    county = place.summary[place.summary["geography"] == "county"]
+    county = clean_values(county)[0] if len(county) else county
+    try:
+        libraries = load_libraries(slug=slug) if len(place.libraries) else None
+    except (KeyError, ValueError):
+        libraries = None
+    return gdf, county, libraries, place.meta
+
+
+def _region_line(topic: Topic, county: pd.DataFrame, has_moe: bool, fmt) -> str | None:
+    if county is None or not len(county):
+        return None
+    try:
+        est, moe = topic.compute(county.reset_index(drop=True), has_moe)
+    except VariableNotFoundError:
+        return None
+    value = est.iloc[0]
+    if pd.isna(value):
+        return None
+    name = str(county["NAME"].iloc[0]) if "NAME" in county.columns else "Whole area"
+    text = fmt(value)
+    if moe is not None and not pd.isna(moe.iloc[0]):
+        text += f" ± {fmt(moe.iloc[0])}"
+    return f"{name}, all tracts together: {text}"
+
+
+def _text_width_pt(text: str, size: float, weight: str = "normal") -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    props = FontProperties(size=size, weight=weight)
+    return TextToPath().get_text_width_height_descent(text, props, ismath=False)[0]
+
+
+def fit_lines(text: str, size: float, width_in: float, weight: str = "normal") -> list[str]:
+    """Break ``text`` into lines that fit ``width_in`` inches at ``size`` points (measured, not guessed).
+
+    >>> fit_lines("Median household income", 40, 7.4, weight="bold")
+    ['Median household', 'income']
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_width_pt(f"{lines[-1]} {word}", size, weight) <= width_in * 72:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+class _Flow:
+    """Places text blocks top-down on a letter page, in inches from the top edge."""
+
+    def __init__(self, fig, left_in: float = 0.55, right_in: float = 0.55, top_in: float = 0.45):
+        self.fig, self.left, self.y = fig, left_in, top_in
+        self.width = LETTER[0] - left_in - right_in
+
+    def text(self, text: str, size: float, weight: str = "normal", color: str = "#111111",
+             indent_in: float = 0.0, spacing: float = 1.18, after_in: float = 0.0) -> float:
+        """Write wrapped ``text``; return the y (inches from top) where it started."""
+        from civicdata.static_maps import plain
+
+        lines = fit_lines(text, size, self.width - indent_in, weight)
+        top = self.y
+        self.fig.text((self.left + indent_in) / LETTER[0], 1 - top / LETTER[1], plain("\n".join(lines)),
+                      fontsize=size, fontweight=weight, color=color, va="top", linespacing=spacing)
+        self.y += len(lines) * size * spacing / 72 + after_in
+        return top
+
+
+def _poster_page(topic: Topic, number: int, gdf, county, libraries, meta: dict, scheme: str, k: int):
+    from matplotlib.figure import Figure
+
+    from civicdata.maps import map_data, source_line
+    from civicdata.static_maps import draw_map, plain
+
+    has_moe = bool(meta.get("has_moe", True))
+    frame = gdf.copy()
+    # Named after the table, so median income keeps its "$250,000+" top code in legend and notes.
+    column = f"{topic.tables[0]}_value"
+    frame[column], moe = topic.compute(frame, has_moe)
+    if moe is not None:
+        frame["_moe"] = moe
+    vintage = meta.get("vintage")
+    source = source_line(topic.tables[0], vintage)
+    data = map_data(frame, column, "_moe" if moe is not None else None, scheme=scheme, k=k,
+                    label=topic.title, title=topic.title, source=source, fmt=topic.fmt)
+
+    fig = Figure(figsize=LETTER)
+    flow = _Flow(fig)
+    flow.text(f"STATION {number}", 18, "bold", color="#555555", after_in=0.08)
+    flow.text(topic.title, TITLE_PT, "bold", spacing=1.05, after_in=0.1)
+    place_name = meta.get("name", meta.get("slug", ""))
+    flow.text(f"{topic.description}. {place_name}, ACS {vintage} 5-year estimates, by census tract.", 13,
+              color="#222222", after_in=0.1)
+
+    # The bottom block (notes and source) is anchored to the page foot; prompts sit above it.
+    region = _region_line(topic, county, has_moe, data.fmt)
+    notes = [region] if region else []
+    notes.append(data.reliability_note())
+    foot = _Flow(fig)
+    foot.y = LETTER[1] - 1.05
+    for note in notes:
+        foot.text(note, 10.5, color="#222222", spacing=1.2, after_in=0.03)
+    foot.text(source + ". Libraries: IMLS Public Libraries Survey FY2019.", 10.5, color="#222222", spacing=1.2)
+
+    prompts = prompts_for(topic, has_moe)
+    prompt_lines = [fit_lines(p, PROMPT_PT, flow.width - 0.4) for p in prompts]
+    prompts_height = 0.5 + sum(len(lines) * PROMPT_PT * 1.15 / 72 + 0.14 for lines in prompt_lines)
+    prompts_top = LETTER[1] - 1.15 - prompts_height
+    map_top, map_bottom = flow.y, prompts_top - 0.1
+    ax = fig.add_axes((0.02, 1 - map_bottom / LETTER[1], 0.62, (map_bottom - map_top) / LETTER[1]))
+    handles = draw_map(ax, data, points=libraries, point_name="Public library")
+    fig.legend(handles=handles, title=plain("Legend (tracts)"), loc="upper left",
+               bbox_to_anchor=(0.645, 1 - map_top / LETTER[1]), fontsize=12, title_fontsize=13,
+               frameon=False, handlelength=1.6, labelspacing=0.5, alignment="left")
+
+    flow.y = prompts_top
+    flow.text("Talk about it", 26, "bold", after_in=0.12)
+    for i, prompt in enumerate(prompts, start=1):
+        top = flow.y
+        fig.text(flow.left / LETTER[0], 1 - top / LETTER[1], f"{i}.", fontsize=PROMPT_PT, fontweight="bold",
+                 va="top")
+        flow.text(prompt, PROMPT_PT, indent_in=0.4, spacing=1.15, after_in=0.14)
+    return fig, data
+
+
+def _cover_page(meta: dict, stations: list[tuple[int, Topic, object]], has_moe: bool):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=LETTER)
+    flow = _Flow(fig, top_in=0.6)
+    place_name = meta.get("name", meta.get("slug", ""))
+    flow.text("Data Walk", TITLE_PT, "bold", after_in=0.1)
+    flow.text(place_name, 22, after_in=0.08)
+    flow.text(f"Facilitator sheet · ACS {meta.get('vintage')} 5-year estimates · {len(stations)} stations",
+              14, color="#333333", after_in=0.35)
+    flow.text("Stations", 20, "bold", after_in=0.12)
+    for number, topic, data in stations:
+        extra = (f"{data.n_unreliable} of {len(data.tracts)} tracts unreliable (hatched), "
+                 f"{data.n_missing} without estimate" if has_moe
+                 else f"{data.n_missing} of {len(data.tracts)} tracts without estimate; no margins of error")
+        top = flow.y
+        fig.text(flow.left / LETTER[0], 1 - top / LETTER[1], f"{number}.", fontsize=16, fontweight="bold",
+                 va="top")
+        flow.text(topic.title, 16, "bold", indent_in=0.45, after_in=0.03)
+        flow.text(f"Table {', '.join(topic.tables)} · {extra}", 12, color="#333333", indent_in=0.45,
+                  after_in=0.16)
+    steps = [
+        "Hang the posters around the room. Groups of 3-5 people spend about 10 minutes at each station.",
+        "At each station, read the title and the legend first, then talk through the prompts.",
+        "Point out hatched tracts: their estimates are unreliable (CV over 40%). Grey tracts have no estimate.",
+        "Ask each group to write questions and local knowledge on sticky notes on the poster.",
+        "Debrief together (15-20 minutes): what surprised you, what is missing, what should we do next?",
+    ]
+    if not has_moe:
+        steps[2] = ("These data have no margins of error, so reliability cannot be judged: say so at every "
+                    "station. Grey tracts have no estimate.")
+    flow.y += 0.2
+    flow.text("How to run it (75-90 minutes)", 20, "bold", after_in=0.12)
+    for step in steps:
+        top = flow.y
+        fig.text(flow.left / LETTER[0], 1 - top / LETTER[1], "•", fontsize=14, va="top")
+        flow.text(step, 14, indent_in=0.3, spacing=1.2, after_in=0.08)
+    fig.text(flow.left / LETTER[0], 0.03, "Source: U.S. Census Bureau, American Community Survey 5-year "
+             "estimates; IMLS Public Libraries Survey FY2019.", fontsize=10, va="bottom", color="#333333")
+    return fig
+
+
+def make_posters(place: str | None = None, topics: list[str] | None = None, out: str | Path = "posters.pdf",
+                 *, scheme: str = "quantiles", k: int = 5) -> Path:
+    """Write a multi-page PDF: a facilitator cover sheet, then one poster per station.
+
+    ``place`` is a place slug (default: the configured place); ``topics`` are keys of
+    :data:`TOPICS` (default: :func:`default_topics` of the place). Letter size, portrait.
+    Returns the path written.
+
+    Example:
+        >>> make_posters(out="posters.pdf")          # doctest: +SKIP
+        PosixPath('posters.pdf')
+    """
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from civicdata import config
+
+    slug = place or config.current_place()
+    topics = list(topics) if topics else default_topics(slug)
+    unknown = [t for t in topics if t not in TOPICS]
+    if unknown:
+        raise VariableNotFoundError(f"Unknown poster topic(s): {', '.join(unknown)}.",
+                                    hint=f"Choose from: {', '.join(STANDARD_ORDER)}.")
+    if not topics:
+        raise DataNotAvailableError(f"The place {slug!r} has none of the tables the standard posters use.",
+                                    hint=f"Pass topics= from: {', '.join(STANDARD_ORDER)}.")
+    gdf, county, libraries, meta = _load(slug)
+    tables = set(meta.get("tables", []))
+    for key in topics:
+        missing = set(TOPICS[key].tables) - tables
+        if missing:
+            raise DataNotAvailableError(
+                f"The place {slug!r} has no table {', '.join(sorted(missing))}, needed for the poster {key!r}.",
+                hint=f"Its posters can use: {', '.join(default_topics(slug)) or 'none of the standard topics'}.")
+    has_moe = bool(meta.get("has_moe", True))
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pages = [(_poster_page(TOPICS[key], n, gdf, county, libraries, meta, scheme, k), key)
+             for n, key in enumerate(topics, start=1)]
+    stations = [(n, TOPICS[key], data) for n, ((_, data), key) in enumerate(pages, start=1)]
+    cover = _cover_page(meta, stations, has_moe)
+    with matplotlib.rc_context({"pdf.fonttype": 42}):  # real fonts: text can be searched and copied
+        with PdfPages(out, metadata={"Creator": None, "Producer": None, "CreationDate": None,
+                                     "Title": f"Data Walk posters: {meta.get('name', slug)}"}) as pdf:
+            pdf.savefig(cover)
+            for (fig, _), _key in pages:
+                pdf.savefig(fig)
+    return out
