@@ -134,6 +134,7 @@ def test_kind_tips(capsys):
     assert "without quotes" in verdict(capsys, "00-total-population", "969")
     assert "in quotes" in verdict(capsys, "01-sdc-labor", 36)
     assert "3 parts" in verdict(capsys, "02-decode-geoid", ("42", "003"))
+    assert "in quotes" in verdict(capsys, "02-decode-geoid", (42, 3, 20100))  # numbers lose leading zeros
 
 
 def test_text_answers_ignore_case_and_spaces(capsys):
