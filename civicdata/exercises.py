@@ -252,6 +252,103 @@ EXERCISES["04-internet-change-z"] = Exercise(
 )
 
 
+# --- Notebooks 05 (mapping), 06 (Data Walk) and 07 (capstone). Written out with plain pandas, geopandas,
+# shapely and mapclassify, independently of civicdata.maps and the notebooks' own code.
+
+
+def _no_vehicle_percent() -> pd.Series:
+    """05: percent of households with no vehicle (B08201_002 / B08201_001 x 100) per tract of the current place."""
+    tracts = _place_tracts()
+    return tracts["B08201_002E"] / tracts["B08201_001E"] * 100
+
+
+def palest_class_equal_interval() -> int:
+    """05: tracts in the lowest of 5 equal-interval classes of the no-vehicle percent (missing values dropped)."""
+    values = _no_vehicle_percent().dropna()
+    width = (values.max() - values.min()) / 5
+    return int((values <= values.min() + width).sum())
+
+
+def miles_to_library_from_most_carless_tract() -> float:
+    """05: straight-line miles from the centroid of the tract with the most households without a vehicle
+    (largest B08201_002E) to the nearest library outlet, measured in the place's UTM zone."""
+    import geopandas as gpd
+
+    folder = config.places_dir() / config.current_place()
+    shapes = gpd.read_file(folder / "tracts.geojson")
+    counts = _place_tracts()[["GEOID", "B08201_002E"]]
+    shapes = shapes.merge(counts, on="GEOID")
+    utm = shapes.estimate_utm_crs()
+    tract = shapes.loc[[shapes["B08201_002E"].idxmax()]].to_crs(utm)
+    libraries = pd.read_csv(folder / "libraries.csv")
+    outlets = gpd.GeoSeries(gpd.points_from_xy(libraries["longitude"], libraries["latitude"]), crs=4326).to_crs(utm)
+    metres = outlets.distance(tract.centroid.iloc[0]).min()
+    return float(metres / 1609.344)
+
+
+def check_poster_set(answer: Any) -> list[str]:
+    """06: a poster set is a PDF file with a cover sheet and at least one poster."""
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    if not isinstance(answer, (str, Path)):
+        return ["the answer should be the file path that make_posters() gave back"]
+    path = Path(answer)
+    if not path.is_file():
+        return [f"there is no file called {path.name}; run make_posters() first"]
+    if path.suffix.lower() != ".pdf":
+        return ["the poster set should be a PDF file (its name ends in .pdf)"]
+    if len(PdfReader(path).pages) < 2:
+        return ["the PDF should have a cover sheet and at least one poster"]
+    return []
+
+
+def check_profile(answer: Any) -> list[str]:
+    """07: a profile is two files, an HTML page with a map and notes and a one-page PDF."""
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return ["the answer should be a list of two files: [html_path, pdf_path]"]
+    paths = {Path(p).suffix.lower(): Path(p) for p in answer if isinstance(p, (str, Path))}
+    if set(paths) != {".html", ".pdf"}:
+        return ["give one .html file and one .pdf file"]
+    problems = [f"there is no file called {p.name}" for p in paths.values() if not p.is_file()]
+    if problems:
+        return problems
+    page = paths[".html"].read_text(encoding="utf-8")
+    if "<img" not in page or "Notes" not in page:
+        return ["the HTML page should have a map and notes; run the whole notebook again"]
+    if len(PdfReader(paths[".pdf"]).pages) != 1:
+        return ["the PDF should be exactly one page"]
+    return []
+
+
+EXERCISES["05-palest-class"] = Exercise(
+    palest_class_equal_interval,
+    "make mapclassify.EqualInterval(values, k=5) with the missing values dropped, then take the first "
+    "number of its .counts (the lowest class).",
+)
+EXERCISES["05-farthest-library"] = Exercise(
+    miles_to_library_from_most_carless_tract,
+    "sort the nearest table by B08201_002E from largest to smallest, take the first row's miles and round "
+    "to one decimal place.",
+    tolerance=0.051,
+)
+EXERCISES["06-poster-set"] = Exercise(
+    None,
+    "call civicdata.make_posters(topics=[...], out=...) and pass the path it returns.",
+    validate=check_poster_set,
+)
+EXERCISES["07-profile"] = Exercise(
+    None,
+    "run the whole notebook, then pass [html_path, pdf_path].",
+    validate=check_profile,
+)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Comparing answers
 # ---------------------------------------------------------------------------------------------------
