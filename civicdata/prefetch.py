@@ -13,7 +13,7 @@ workbook's cleaning step turns those into missing values when the data is read, 
 Example (needs a key and a network, so not run here):
 
     from civicdata.prefetch import prefetch, use_place
-    folder = prefetch("NC", "Orange", year=2024)     # data/places/orange-county-nc
+    folder = prefetch("NC", "Orange", year=2024)     # data/places/orange-nc
     use_place(folder.name)
 """
 
@@ -76,17 +76,50 @@ class PlaceExistsError(CivicDataError, FileExistsError):
 # --------------------------------------------------------------------------------------------------
 
 
-def place_slug(county_name: str, state_abbr: str) -> str:
-    """Folder name for a county: lower case, words joined by dashes, the state's abbreviation last.
+#: Words that name the kind of county; the slug leaves them out unless two places would share a name.
+_KIND_WORDS = (
+    "city and borough",
+    "census area",
+    "planning region",
+    "county",
+    "parish",
+    "borough",
+    "municipio",
+    "municipality",
+    "city",
+)
+
+
+def _slugify(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _short_name(county_name: str) -> str:
+    lower = county_name.lower()
+    for word in _KIND_WORDS:
+        if lower.endswith(" " + word):
+            return county_name[: -len(word) - 1]
+    return county_name
+
+
+def place_slug(county_name: str, state_abbr: str, others: Sequence[str] = ()) -> str:
+    """Folder name for a county, like the bundled ``allegheny-pa``: short name and state, lower case.
+
+    ``others`` are the other county names of the state: when one has the same short name (Baltimore
+    city and Baltimore County), the full name is kept.
 
     Example:
         >>> place_slug("Orange County", "NC"), place_slug("Doña Ana County", "NM")
-        ('orange-county-nc', 'dona-ana-county-nm')
+        ('orange-nc', 'dona-ana-nm')
+        >>> place_slug("Baltimore County", "MD", others=["Baltimore city", "Baltimore County"])
+        'baltimore-county-md'
     """
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", f"{county_name} {state_abbr}").encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    short = _short_name(county_name)
+    clash = any(_slugify(_short_name(o)) == _slugify(short) for o in others if o != county_name)
+    return _slugify(f"{county_name if clash else short} {state_abbr}")
 
 
 def _integers_where_whole(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -219,7 +252,7 @@ def prefetch(
     key = live.require_key(key)
     if live.is_offline():
         raise live.offline_error()
-    slug = place_slug(found.county_name, found.state_abbr)
+    slug = place_slug(found.county_name, found.state_abbr, _county_names(found.state_fips))
     root = Path(out) if out is not None else config.places_dir()
     target = root / slug
     if target.exists() and not force:
@@ -336,6 +369,14 @@ def prefetch(
     else:
         echo(f"To use it, copy the folder into {config.places_dir()} and run: civicdata use-place {slug}")
     return target
+
+
+def _county_names(state_fips: str) -> list[str]:
+    """Current county names of a state (to keep slugs unique)."""
+    from civicdata.geography import list_counties
+
+    counties = list_counties(state_fips)
+    return counties.loc[counties["status"] == "current", "county_name"].tolist()
 
 
 def _tract_shapes(found, year: int, echo: Callable[[str], None]) -> gpd.GeoDataFrame:

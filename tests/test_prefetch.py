@@ -22,7 +22,7 @@ from civicdata.prefetch import WORKSHOP_TABLES, PlaceExistsError, place_slug, pr
 
 SECRET = "PrEfEtChKeY0123456789abcdef"
 YEAR = 2023
-SLUG = "capitol-planning-region-ct"
+SLUG = "capitol-ct"
 BUNDLED = config.places_dir() / "ct-capitol-region"  # resolved before the tests move data_dir
 PLACE_FILES = {
     "place.json",
@@ -221,7 +221,7 @@ def test_use_place_switches_every_notebook(run):
     use_place(None, echo=messages.append)
     assert config.current_place() == config.DEFAULT_PLACE
     with pytest.raises(PlaceNotFoundError):
-        use_place("capitol-planing-region-ct", echo=messages.append)
+        use_place("capitl-ct", echo=messages.append)
 
 
 def test_cli(run, capsys):
@@ -248,7 +248,7 @@ def test_cli_prefetch_without_key(run, capsys):
             prefetch("NC", "Orange", echo=lambda m: None)
     finally:
         mp.setenv("CENSUS_API_KEY", SECRET)
-    assert not (config.places_dir() / "orange-county-nc").exists()
+    assert not (config.places_dir() / "orange-nc").exists()
 
 
 def test_offline_and_unknown_county(run):
@@ -274,5 +274,8 @@ def test_curated_tables_and_slugs():
     bundled = json.loads((BUNDLED / "place.json").read_text())["tables"]
     assert list(WORKSHOP_TABLES[: len(bundled)]) == bundled
     assert {"B28002", "B28001"} <= set(WORKSHOP_TABLES)
-    assert place_slug("Orange County", "NC") == "orange-county-nc"
-    assert place_slug("St. Louis city", "MO") == "st-louis-city-mo"
+    assert place_slug("Orange County", "NC") == "orange-nc"
+    assert place_slug("Capitol Planning Region", "CT") == "capitol-ct"
+    missouri = ["St. Louis city", "St. Louis County", "Boone County"]
+    assert place_slug("St. Louis city", "MO", missouri) == "st-louis-city-mo"
+    assert place_slug("St. Louis County", "MO", missouri) == "st-louis-county-mo"
