@@ -643,6 +643,7 @@ def choropleth_map(
     shapes = web_geometry(tracts, tolerance_m=tolerance_m) if simplify else tracts.to_crs(4326)
 
     m = folium.Map(tiles=tiles, width=width, height=height, control_scale=True)
+    # Ids carry 8 hex digits of the map's random id (tests/nbval_sanitize.cfg masks them).
     tag = m.get_name()[-8:]
     hatch_ids = [f"cd-h-{tag}-{i}" for i in range(data.classes.k)]
     styles, index = tract_styles(data, unreliable, fill_opacity, hatch_ids)

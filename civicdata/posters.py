@@ -283,10 +283,10 @@ def _poster_page(topic: Topic, number: int, gdf, county, libraries, meta: dict, 
     prompts_height = 0.5 + sum(len(lines) * PROMPT_PT * 1.15 / 72 + 0.14 for lines in prompt_lines)
     prompts_top = LETTER[1] - 1.15 - prompts_height
     map_top, map_bottom = flow.y, prompts_top - 0.1
-    ax = fig.add_axes((0.02, 1 - map_bottom / LETTER[1], 0.62, (map_bottom - map_top) / LETTER[1]))
+    ax = fig.add_axes((0.02, 1 - map_bottom / LETTER[1], 0.59, (map_bottom - map_top) / LETTER[1]))
     handles = draw_map(ax, data, points=libraries, point_name="Public library")
     fig.legend(handles=handles, title=plain("Legend (tracts)"), loc="upper left",
-               bbox_to_anchor=(0.645, 1 - map_top / LETTER[1]), fontsize=12, title_fontsize=13,
+               bbox_to_anchor=(0.615, 1 - map_top / LETTER[1]), fontsize=11.5, title_fontsize=13,
                frameon=False, handlelength=1.6, labelspacing=0.5, alignment="left")
 
     flow.y = prompts_top
