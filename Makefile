@@ -23,7 +23,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (after changing one)"
 	@echo "make bench      measure notebook time and memory, map sizes, request counts"
 	@echo "make handouts   build printable handouts and posters into workshop/handouts/ (PLACE=slug optional)"
-	@echo "make lint       ruff over the package, tests and notebooks"
+	@echo "make lint       ruff over the package, tests, tools, benchmarks and notebooks"
 	@echo "make clean      remove .venv and caches"
 
 setup: $(STAMP)
@@ -50,14 +50,16 @@ browser:
 	    echo "Note: chromium is not installed; the browser tests will be skipped (sudo apt-get install chromium)."; \
 	  fi; }
 
+# Tests run in parallel, one worker per core (pytest-xdist); --dist loadfile keeps each notebook's cells
+# together on one worker, in order, in one kernel, as nbval needs.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check civicdata tests tools notebooks
+	$(BIN)/ruff check civicdata tests tools benchmarks notebooks $(wildcard data/build_data.py)
 
 # Workshop handouts are built, never hand-made, so they cannot drift from the data: the lessons as HTML
 # (solutions left out) and the Data Walk posters, into workshop/handouts/ (ignored by git).

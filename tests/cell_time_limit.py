@@ -11,9 +11,13 @@ Example (what a learner-facing author sees when a cell is too slow)::
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 CELL_LIMIT_SECONDS = 20.0
+# Only for a machine that is known to be overloaded (e.g. shared by many at once): CIVICDATA_CELL_LIMIT=40.
+LIMIT_VARIABLE = "CIVICDATA_CELL_LIMIT"
 
 
 def is_notebook_cell(item: pytest.Item) -> bool:
@@ -24,8 +28,8 @@ def is_notebook_cell(item: pytest.Item) -> bool:
 class CellTimeLimit:
     """pytest plugin: turn a passing-but-slow notebook cell into a failure with a plain message."""
 
-    def __init__(self, limit: float = CELL_LIMIT_SECONDS) -> None:
-        self.limit = limit
+    def __init__(self, limit: float | None = None) -> None:
+        self.limit = limit if limit is not None else float(os.environ.get(LIMIT_VARIABLE, CELL_LIMIT_SECONDS))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -34,6 +38,7 @@ class CellTimeLimit:
             report.outcome = "failed"
             report.longrepr = (
                 f"cell took {call.duration:.1f} s; the limit is {self.limit:.0f} s per cell. "
-                "Split the cell, use a smaller bundled place, or cache the slow step."
+                "Split the cell, use a smaller bundled place, or cache the slow step "
+                f"(on an overloaded machine, set {LIMIT_VARIABLE} to a larger number of seconds)."
             )
         return report

@@ -235,7 +235,7 @@ class FakeReport:
 
 
 def run_hook(item, duration: float) -> FakeReport:
-    hook = CellTimeLimit().pytest_runtest_makereport(item, FakeCall(duration))
+    hook = CellTimeLimit(CELL_LIMIT_SECONDS).pytest_runtest_makereport(item, FakeCall(duration))
     next(hook)
     with pytest.raises(StopIteration) as stop:
         hook.send(FakeReport())
