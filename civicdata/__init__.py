@@ -14,7 +14,6 @@ from civicdata.doctor import doctor
 from civicdata.downloads import read_census_download
 from civicdata.errors import CivicDataError
 from civicdata.geography import find_place
-from civicdata.maps import choropleth_map
 from civicdata.moe import (
     confidence_interval,
     cv,
@@ -28,9 +27,6 @@ from civicdata.moe import (
     significance,
     z_score,
 )
-from civicdata.offline import save_map
-from civicdata.posters import make_posters
-from civicdata.static_maps import static_map
 from civicdata.variables import search_variables
 
 __version__ = "0.1.0"
@@ -41,5 +37,23 @@ __all__ += ["moe_sum", "moe_prop", "moe_ratio", "moe_product", "z_score", "signi
 
 __all__ += ["get_acs", "find_place", "search_variables", "read_census_download"]
 __all__ += ["choropleth_map", "save_map", "static_map", "make_posters"]
+
+# The map helpers import folium and matplotlib, which take seconds to load. They are imported the
+# first time a notebook uses one, so that lessons without maps start quickly.
+_MAP_HELPERS = {
+    "choropleth_map": "civicdata.maps",
+    "save_map": "civicdata.offline",
+    "static_map": "civicdata.static_maps",
+    "make_posters": "civicdata.posters",
+}
+
+
+def __getattr__(name: str):
+    if name in _MAP_HELPERS:
+        import importlib
+
+        return getattr(importlib.import_module(_MAP_HELPERS[name]), name)
+    raise AttributeError(f"module 'civicdata' has no attribute {name!r}")
+
 
 errors.install_notebook_handler()
