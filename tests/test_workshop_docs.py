@@ -295,6 +295,38 @@ def test_agendas_map_every_lesson_step_to_a_notebook():
         assert expected <= named, f"agenda of {total} minutes does not link notebooks {sorted(expected - named)}"
 
 
+def notebook_headings(path: Path) -> list[str]:
+    import nbformat
+
+    headings = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in prose_lines(cell.source):
+                match = HEADING.match(line)
+                if match:
+                    headings.append(heading_text(match.group(2)).strip())
+    return headings
+
+
+def test_agenda_sections_are_real_notebook_headings():
+    # "Section name" in quotes after a notebook link must be (the start of) a heading in that notebook,
+    # so the agendas follow the notebooks when their authors rename a section.
+    tables = tables_after_headings(WORKSHOP / "facilitator-guide.md", AGENDA_HEADING)
+    problems = []
+    for total, rows in tables.items():
+        column = next(name for name in rows[0] if name.startswith("notebook"))
+        for row in rows:
+            for part in re.split(r"(?=\[\d\d [^\]]+\]\()", row[column]):
+                link = re.match(r"\[\d\d [^\]]+\]\(\.\./(notebooks/[\w-]+\.ipynb)\)", part)
+                if not link:
+                    continue
+                headings = notebook_headings(ROOT / link.group(1))
+                for name in re.findall(r'"([^"]+)"', part):
+                    if not any(h == name or h.startswith(name) for h in headings):
+                        problems.append(f"agenda of {total} minutes: {link.group(1)} has no section {name!r}")
+    assert not problems, "\n".join(problems)
+
+
 def test_data_walk_schedule_adds_up_and_fits_75_to_90_minutes():
     heading = re.compile(r"^##\s+Timing\b.*?\b(\d+) minutes", re.I)
     tables = tables_after_headings(WORKSHOP / "data-walk.md", heading)
