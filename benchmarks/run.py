@@ -133,7 +133,8 @@ def measure_nbval() -> dict:
     """The notebook half of `make test`: strict nbval over notebooks/, in parallel as `make test` runs it."""
     if not list(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         return {"status": NOT_AVAILABLE}
-    command = [sys.executable, "-m", "pytest", "notebooks", "-q", "-n", "auto", "--dist", "loadfile"]
+    command = [sys.executable, "-m", "pytest", "notebooks", "-q", "-n", "auto", "--dist", "loadfile",
+               "--no-loadscope-reorder"]
     print("  running nbval over notebooks/ ...", file=sys.stderr, flush=True)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=workbook_env(), capture_output=True, text=True, timeout=1800)
@@ -297,18 +298,32 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
 
-    results: dict = {"machine": machine()}
+    # Parts left out keep their figures from the previous run (tests/workbook_plugin.py reads the
+    # notebook times to schedule the slowest notebooks first); "measured" says what this run measured.
+    try:
+        results = json.loads(RESULTS.read_text())
+    except (OSError, ValueError):
+        results = {}
+    results.pop("failed_targets", None)
+    results["machine"] = machine()
+    results["measured"] = [part for part in PARTS if part not in skip]
     measures = {"notebooks": lambda: measure_notebooks(args.notebooks), "nbval": measure_nbval,
                 "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import}
+    shown: dict = {}
     for part in PARTS:
         if part in skip:
             continue
         try:
-            results[part] = measures[part]()
+            value = measures[part]()
         except Exception as err:  # one broken part must not hide the others
-            results[part] = {"status": f"error: {type(err).__name__}: {err}"}
+            value = {"status": f"error: {type(err).__name__}: {err}"}
+        shown[part] = value
+        if part == "notebooks" and args.notebooks and isinstance(results.get("notebooks"), list):
+            merged = {nb["notebook"]: nb for nb in results["notebooks"]} | {nb["notebook"]: nb for nb in value}
+            value = [merged[name] for name in sorted(merged)]
+        results[part] = value
 
-    lines = rows(results)
+    lines = rows(shown)
     print_table(lines)
     results["failed_targets"] = [line[0] for line in lines if line[3] == "FAIL"]
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

@@ -1,16 +1,5 @@
-"""Shared test setup. Loaded at start-up, so it also shapes the kernels nbval starts."""
+"""Shared test setup lives in tests/workbook_plugin.py, which pyproject.toml loads for every pytest run.
 
-from __future__ import annotations
-
-import os
-
-from cell_time_limit import CellTimeLimit
-from notebook_env import UNSET, workbook_environment
-
-
-def pytest_configure(config):
-    os.environ.update(workbook_environment())
-    for name in UNSET:
-        os.environ.pop(name, None)
-    # Registered as a plugin (not a conftest hook) so it also sees the nbval items under notebooks/.
-    config.pluginmanager.register(CellTimeLimit(), "cell-time-limit")
+It used to be here, but a conftest.py is only read when pytest collects its own folder, so
+``pytest notebooks/NN-....ipynb`` ran the notebook without the offline, keyless workbook environment.
+"""
