@@ -51,10 +51,9 @@ browser:
 	  fi; }
 
 # Tests run in parallel, one worker per core (pytest-xdist); --dist loadfile keeps each notebook's cells
-# together on one worker, in order, in one kernel, as nbval needs. --no-loadscope-reorder keeps the order
-# tests/workbook_plugin.py sets: the slowest notebooks start first.
+# together on one worker, in order, in one kernel, as nbval needs.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py

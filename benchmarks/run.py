@@ -133,8 +133,7 @@ def measure_nbval() -> dict:
     """The notebook half of `make test`: strict nbval over notebooks/, in parallel as `make test` runs it."""
     if not list(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         return {"status": NOT_AVAILABLE}
-    command = [sys.executable, "-m", "pytest", "notebooks", "-q", "-n", "auto", "--dist", "loadfile",
-               "--no-loadscope-reorder"]
+    command = [sys.executable, "-m", "pytest", "notebooks", "-q", "-n", "auto", "--dist", "loadfile"]
     print("  running nbval over notebooks/ ...", file=sys.stderr, flush=True)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=workbook_env(), capture_output=True, text=True, timeout=1800)
@@ -228,7 +227,7 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                         f"<= {TARGET_KERNEL_MB:.0f} MB", verdict(mb <= TARGET_KERNEL_MB if mb else None)))
             if "slowest_cell_seconds" in nb:
                 s = nb["slowest_cell_seconds"]
-                out.append((f"{name}: slowest cell", f"{s:.1f} s (cell {nb['slowest_cell']})",
+                out.append((f"{name}: slowest cell", f"{s:.1f} s (cell {nb['slowest_cell']} of the notebook)",
                             f"<= {TARGET_CELL_SECONDS:.0f} s", verdict(s <= TARGET_CELL_SECONDS)))
         if notebooks:
             total = sum(nb["seconds"] for nb in notebooks)
@@ -298,8 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
 
-    # Parts left out keep their figures from the previous run (tests/workbook_plugin.py reads the
-    # notebook times to schedule the slowest notebooks first); "measured" says what this run measured.
+    # Parts left out keep their figures from the previous run; "measured" says what this run measured.
     try:
         results = json.loads(RESULTS.read_text())
     except (OSError, ValueError):
