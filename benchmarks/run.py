@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -133,14 +134,16 @@ def measure_nbval() -> dict:
     """The notebook half of `make test`: strict nbval over notebooks/, in parallel as `make test` runs it."""
     if not list(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         return {"status": NOT_AVAILABLE}
-    command = [sys.executable, "-m", "pytest", "notebooks", "-q", "-n", "auto", "--dist", "loadfile"]
+    command = [sys.executable, "-m", "pytest", "notebooks", "-q", "-rf", "-n", "auto", "--dist", "loadfile"]
     print("  running nbval over notebooks/ ...", file=sys.stderr, flush=True)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=workbook_env(), capture_output=True, text=True, timeout=1800)
     seconds = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     summary = lines[-1].strip("= ") if lines else done.stderr.strip()[-200:]
-    return {"seconds": round(seconds, 1), "ok": done.returncode == 0, "summary": summary,
+    failed = [re.sub(r"\x1b\[[0-9;]*m", "", line.removeprefix("FAILED "))[:160]
+              for line in lines if line.startswith("FAILED ")]
+    return {"seconds": round(seconds, 1), "ok": done.returncode == 0, "summary": summary, "failed": failed,
             "command": " ".join(["pytest", *command[3:]])}
 
 
@@ -238,6 +241,7 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
             ok = nbval["ok"] and nbval["seconds"] <= TARGET_WORKBOOK_SECONDS
             out.append(("whole workbook under nbval (-n auto)", f"{nbval['seconds']:.1f} s; {nbval['summary']}",
                         f"<= {TARGET_WORKBOOK_SECONDS:.0f} s, all pass", verdict(ok)))
+            out.extend(("  failed", test[:90], "", "") for test in nbval.get("failed", []))
         else:
             out.append(("whole workbook under nbval", nbval["status"], "", "-"))
     mapped = results.get("map")
