@@ -29,6 +29,36 @@ MY_WORK = "my-work"
 _MAX_COPIES = 999
 
 
+def save_new_file(content: str | bytes, path: str | Path) -> Path:
+    """Write ``content`` to ``path`` unless a *different* file is there; then use the next free name.
+
+    Returns the path that holds the content. An identical file already at a candidate name is kept as
+    it is (nothing is written), so re-running a notebook is harmless.
+
+    Example:
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> save_new_file("a", f"{folder}/note.txt").name, save_new_file("b", f"{folder}/note.txt").name
+        ('note.txt', 'note-2.txt')
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    for number in range(1, _MAX_COPIES + 1):
+        candidate = path if number == 1 else path.with_name(f"{path.stem}-{number}{path.suffix}")
+        try:
+            with candidate.open("xb") as handle:  # "x": fail if the file exists
+                handle.write(data)
+            return candidate
+        except FileExistsError:
+            if candidate.read_bytes() == data:  # the very same content is already saved
+                return candidate
+    raise CivicDataError(
+        f"There are already {_MAX_COPIES} copies of {path.name} in {path.parent}.",
+        hint="Choose another name, or tidy up that folder.",
+    )
+
+
 def save_new_csv(table: pd.DataFrame, name: str, folder: str | Path = MY_WORK, quiet: bool = False) -> Path:
     """Save ``table`` as CSV in ``folder`` (created if needed) without replacing an existing file.
 
@@ -36,24 +66,7 @@ def save_new_csv(table: pd.DataFrame, name: str, folder: str | Path = MY_WORK, q
     """
     if not name.endswith(".csv"):
         name += ".csv"
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    text = table.to_csv(index=False, lineterminator="\n")
-    stem = name[: -len(".csv")]
-    for number in range(1, _MAX_COPIES + 1):
-        path = folder / (name if number == 1 else f"{stem}-{number}.csv")
-        try:
-            with path.open("x", encoding="utf-8", newline="") as handle:  # "x": fail if it exists
-                handle.write(text)
-            break
-        except FileExistsError:
-            if path.read_text(encoding="utf-8") == text:  # the very same table is already saved
-                break
-    else:
-        raise CivicDataError(
-            f"There are already {_MAX_COPIES} files called {stem}-....csv in {folder}.",
-            hint="Choose another name, or tidy up that folder.",
-        )
+    path = save_new_file(table.to_csv(index=False, lineterminator="\n"), Path(folder) / name)
     if not quiet:
         print(f"Your table ({len(table)} rows) is saved in {path.as_posix()}")
     return path

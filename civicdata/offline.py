@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from civicdata.errors import CivicDataError
+from civicdata.mywork import save_new_file
 
 _PACKAGE = "js_lib_leaflet"
 _STATIC = ("static", "js_lib_leaflet")
@@ -118,8 +119,11 @@ def self_contained_html(html: str) -> str:
     return html
 
 
-def save_map(m, path: str | Path, self_contained: bool = True) -> Path:
+def save_map(m, path: str | Path, self_contained: bool = True, overwrite: bool = False) -> Path:
     """Write folium map ``m`` to ``path`` as HTML; by default a file that renders with no network.
+
+    An existing file is never replaced unless ``overwrite=True``: the map then goes to the next free
+    name (``map-2.html``...), and the path actually written is returned.
 
     With ``self_contained=True`` Leaflet (JS and CSS) is copied into the file from the installed
     ``django-js-lib-leaflet`` package and folium's other CDN files (jQuery, Bootstrap, icon fonts,
@@ -136,6 +140,8 @@ def save_map(m, path: str | Path, self_contained: bool = True) -> Path:
     html = m.get_root().render()
     if self_contained:
         html = self_contained_html(html)
+    if not overwrite:
+        return save_new_file(html, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path

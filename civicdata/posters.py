@@ -29,6 +29,7 @@ import pandas as pd
 
 from civicdata import moe as moe_tools
 from civicdata.errors import DataNotAvailableError, VariableNotFoundError
+from civicdata.mywork import save_new_file
 
 LETTER = (8.5, 11.0)  # inches: US letter, portrait
 TITLE_PT = 40
@@ -342,18 +343,22 @@ def _cover_page(meta: dict, stations: list[tuple[int, Topic, object]], has_moe: 
 
 
 def make_posters(place: str | None = None, topics: list[str] | None = None, out: str | Path = "posters.pdf",
-                 *, scheme: str = "quantiles", k: int = 5) -> Path:
+                 *, scheme: str = "quantiles", k: int = 5, overwrite: bool = False) -> Path:
     """Write a multi-page PDF: a facilitator cover sheet, then one poster per station.
 
     ``place`` is a place slug (default: the configured place); ``topics`` are keys of
     :data:`TOPICS` (default: :func:`default_topics` of the place). Letter size, portrait.
-    Returns the path written.
+    A different file already at ``out`` is never replaced unless ``overwrite=True``: the posters go
+    to the next free name (``posters-2.pdf``...). Returns the path written.
 
     Example:
         >>> make_posters(out="posters.pdf")          # doctest: +SKIP
         PosixPath('posters.pdf')
     """
+    import io
+
     import matplotlib
+    import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
     from civicdata import config
@@ -378,15 +383,21 @@ def make_posters(place: str | None = None, topics: list[str] | None = None, out:
     has_moe = bool(meta.get("has_moe", True))
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     pages = [(_poster_page(TOPICS[key], n, gdf, county, libraries, meta, scheme, k), key)
              for n, key in enumerate(topics, start=1)]
     stations = [(n, TOPICS[key], data) for n, ((_, data), key) in enumerate(pages, start=1)]
     cover = _cover_page(meta, stations, has_moe)
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42}):  # real fonts: text can be searched and copied
-        with PdfPages(out, metadata={"Creator": None, "Producer": None, "CreationDate": None,
-                                     "Title": f"Data Walk posters: {meta.get('name', slug)}"}) as pdf:
+        with PdfPages(buffer, metadata={"Creator": None, "Producer": None, "CreationDate": None,
+                                        "Title": f"Data Walk posters: {meta.get('name', slug)}"}) as pdf:
             pdf.savefig(cover)
             for (fig, _), _key in pages:
                 pdf.savefig(fig)
-    return out
+    for fig in [cover] + [fig for (fig, _), _key in pages]:
+        plt.close(fig)
+    if overwrite:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(buffer.getvalue())
+        return out
+    return save_new_file(buffer.getvalue(), out)

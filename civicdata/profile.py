@@ -1,9 +1,8 @@
 """A one-page community profile (notebook 07): assemble it as HTML and PDF, and save it safely.
 
 The notebook does the data work (estimates, margins of error, reliability, map, partners); this
-module only writes the page. :func:`save_new_file` never replaces a different file that is already
-there (it picks ``name-2.html``, ``name-3.html``...), and writes nothing when the very same file is
-already saved, so running the notebook again does not pile up copies.
+module only writes the page; the notebook saves it with :func:`civicdata.mywork.save_new_file`, which
+never replaces a different file that is already there.
 
 Example:
     >>> import tempfile
@@ -13,13 +12,6 @@ Example:
     ...                     notes=["Source: ACS 5-year estimates."])
     >>> "<h1>Households with no vehicle</h1>" in page
     True
-    >>> folder = tempfile.mkdtemp()
-    >>> save_new_file(page, f"{folder}/p.html").name
-    'p.html'
-    >>> save_new_file(page, f"{folder}/p.html").name          # the same page: kept, not copied
-    'p.html'
-    >>> save_new_file(page + " ", f"{folder}/p.html").name    # a different page: a new name
-    'p-2.html'
 """
 
 from __future__ import annotations
@@ -29,13 +21,8 @@ import html
 import io
 import textwrap
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import pandas as pd
-
-from civicdata.errors import CivicDataError
-
-_MAX_COPIES = 999
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 52rem;
@@ -141,23 +128,3 @@ def profile_pdf(title: str, subtitle: str, *, draw_map: Callable, table: pd.Data
     return data
 
 
-def save_new_file(content: str | bytes, path: str | Path) -> Path:
-    """Write ``content`` to ``path`` unless a *different* file is there; then use the next free name.
-
-    Returns the path that holds the content. An identical file already at a candidate name is
-    kept as it is (nothing is written), so re-running a notebook is harmless.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    for number in range(1, _MAX_COPIES + 1):
-        candidate = path if number == 1 else path.with_name(f"{path.stem}-{number}{path.suffix}")
-        try:
-            with candidate.open("xb") as handle:  # "x": fail if the file exists
-                handle.write(data)
-            return candidate
-        except FileExistsError:
-            if candidate.read_bytes() == data:
-                return candidate
-    raise CivicDataError(f"There are already {_MAX_COPIES} copies of {path.name} in {path.parent}.",
-                         hint="Choose another name, or tidy up that folder.")

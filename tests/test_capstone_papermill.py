@@ -78,7 +78,7 @@ def test_notebook_reports_no_margins_of_error(allegheny):
 
 
 def test_save_new_file_never_replaces_a_different_file(tmp_path):
-    from civicdata.profile import save_new_file
+    from civicdata.mywork import save_new_file
 
     first = save_new_file("one", tmp_path / "profile.html")
     assert save_new_file("one", tmp_path / "profile.html") == first  # the same content: kept, no copy
