@@ -6,7 +6,9 @@ tests/conftest.py, so that notebook ran online, with the author's key and settin
 
 * gives every run, and so every kernel nbval starts, the workbook environment: offline, keyless,
   private config and cache folders (tests/notebook_env.py);
-* fails any notebook cell slower than 20 s (tests/cell_time_limit.py).
+* fails any notebook cell slower than 20 s (tests/cell_time_limit.py);
+* removes, after the run, the files the notebooks saved into notebooks/my-work/ during the run, and
+  nothing else: a learner's own files there are left alone.
 
 Example::
 
@@ -16,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from cell_time_limit import CellTimeLimit
@@ -27,3 +30,30 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in UNSET:
         os.environ.pop(name, None)
     config.pluginmanager.register(CellTimeLimit(), "cell-time-limit")
+
+
+MY_WORK = Path(__file__).resolve().parents[1] / "notebooks" / "my-work"
+_BEFORE_RUN: set[Path] = set()
+
+
+def _files_in_my_work() -> set[Path]:
+    return {p for p in MY_WORK.rglob("*") if p.is_file()} if MY_WORK.exists() else set()
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not _is_xdist_worker(session.config):
+        _BEFORE_RUN.update(_files_in_my_work())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Only the main process cleans up, after every worker has finished its notebooks.
+    if _is_xdist_worker(session.config):
+        return
+    for path in _files_in_my_work() - _BEFORE_RUN:
+        path.unlink(missing_ok=True)
+    if MY_WORK.exists() and not _BEFORE_RUN and not any(MY_WORK.iterdir()):
+        MY_WORK.rmdir()
