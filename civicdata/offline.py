@@ -7,7 +7,11 @@ Python package (``django-js-lib-leaflet``, Leaflet 1.9.4), and drops the other C
 our maps do not use (tooltips and popups are plain Leaflet; points are circles, not image icons).
 
 Background tiles (OpenStreetMap) still need the network; make the map with ``tiles=None`` for a
-file that shows everything offline. Notebook outputs may keep the CDN: they are viewed online.
+file that shows everything offline.
+
+Maps shown inside a notebook load Leaflet from a CDN too. :func:`use_local_leaflet` makes every
+folium map of the session load it from the same installed package instead, so the tract shapes
+show in a library room with no internet (notebook 05 calls it).
 
 Example:
     >>> from civicdata.offline import leaflet_version
@@ -77,6 +81,29 @@ def leaflet_css() -> str:
         return f"url(data:image/png;base64,{data})"
 
     return re.sub(r"url\(images/([\w.-]+\.png)\)", embed, css)
+
+
+def use_local_leaflet() -> None:
+    """Make every folium map shown from now on load Leaflet from the workbook, not from a CDN.
+
+    folium lets a program choose where ``folium.Map`` takes its scripts and styles from
+    (``default_js`` / ``default_css``); this points Leaflet's at ``data:`` URLs made from the
+    installed ``django-js-lib-leaflet`` files. It adds about 200 KB to each map shown. The other CDN
+    files folium lists (jQuery, Bootstrap, icon fonts) are left as they are: our maps do not need
+    them, and where they cannot load nothing breaks.
+
+    Example:
+        >>> import folium
+        >>> use_local_leaflet()
+        >>> dict(folium.Map.default_js)["leaflet"][:22]
+        'data:text/javascript;b'
+    """
+    import folium
+
+    js = "data:text/javascript;base64," + base64.b64encode(leaflet_js().encode("utf-8")).decode("ascii")
+    css = "data:text/css;base64," + base64.b64encode(leaflet_css().encode("utf-8")).decode("ascii")
+    folium.Map.default_js = [(name, js if name == "leaflet" else url) for name, url in folium.Map.default_js]
+    folium.Map.default_css = [(name, css if name == "leaflet_css" else url) for name, url in folium.Map.default_css]
 
 
 def self_contained_html(html: str) -> str:

@@ -7,6 +7,7 @@ what a stored notebook output says.
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 _SCRATCH = Path(tempfile.gettempdir()) / "civicdata-notebook-env"
@@ -24,3 +25,23 @@ def workbook_environment() -> dict[str, str]:
 
 
 UNSET = ("CENSUS_API_KEY", "CIVICDATA_PLACE", "CIVICDATA_KEY_FILE")
+
+
+MY_WORK = Path(__file__).resolve().parents[1] / "notebooks" / "my-work"
+
+
+def _files_in_my_work() -> set[Path]:
+    return {p for p in MY_WORK.rglob("*") if p.is_file()} if MY_WORK.exists() else set()
+
+
+@contextmanager
+def tidy_my_work():
+    """Remove what the notebooks save into notebooks/my-work meanwhile; leave a learner's own files."""
+    before = _files_in_my_work()
+    try:
+        yield
+    finally:
+        for path in _files_in_my_work() - before:
+            path.unlink(missing_ok=True)
+        if MY_WORK.exists() and not before and not any(MY_WORK.iterdir()):
+            MY_WORK.rmdir()

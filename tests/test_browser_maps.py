@@ -18,7 +18,7 @@ import pytest
 
 from civicdata.bundled import load_boundaries, load_place
 from civicdata.maps import choropleth_map, palette
-from civicdata.offline import save_map
+from civicdata.offline import save_map, use_local_leaflet
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -129,3 +129,20 @@ def test_cdn_map_is_blank_offline_so_the_check_means_something(browser, income_m
     page.wait_for_timeout(1_000)
     assert any("leaflet" in url for url in blocked)
     assert sum(palette_pixels(page.screenshot()).values()) == 0
+
+
+def test_map_shown_in_a_notebook_draws_offline_with_local_leaflet(browser, income_map, tmp_path, monkeypatch):
+    """What JupyterLab shows for a map cell (folium's iframe) works with no internet after use_local_leaflet."""
+    import folium
+
+    monkeypatch.setattr(folium.Map, "default_js", list(folium.Map.default_js))  # restored after the test
+    monkeypatch.setattr(folium.Map, "default_css", list(folium.Map.default_css))
+    use_local_leaflet()
+    path = tmp_path / "notebook-output.html"
+    path.write_text(f"<html><body>{income_map._repr_html_()}</body></html>", encoding="utf-8")
+    page, blocked, _ = open_offline(browser, path)
+    tracts = page.frame_locator("iframe").locator("path.leaflet-interactive")
+    tracts.first.wait_for(timeout=10_000)
+    assert tracts.count() >= 240
+    assert not [url for url in blocked if url.endswith(("/leaflet.js", "/leaflet.css"))], blocked
+    assert sum(palette_pixels(page.screenshot()).values()) > 0.05 * 1000 * 800

@@ -18,11 +18,10 @@ Example::
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from cell_time_limit import CellTimeLimit
-from notebook_env import UNSET, workbook_environment
+from notebook_env import UNSET, tidy_my_work, workbook_environment
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,28 +31,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(CellTimeLimit(), "cell-time-limit")
 
 
-MY_WORK = Path(__file__).resolve().parents[1] / "notebooks" / "my-work"
-_BEFORE_RUN: set[Path] = set()
 
-
-def _files_in_my_work() -> set[Path]:
-    return {p for p in MY_WORK.rglob("*") if p.is_file()} if MY_WORK.exists() else set()
-
-
-def _is_xdist_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
+_TIDY = tidy_my_work()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not _is_xdist_worker(session.config):
-        _BEFORE_RUN.update(_files_in_my_work())
+        _TIDY.__enter__()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # Only the main process cleans up, after every worker has finished its notebooks.
-    if _is_xdist_worker(session.config):
-        return
-    for path in _files_in_my_work() - _BEFORE_RUN:
-        path.unlink(missing_ok=True)
-    if MY_WORK.exists() and not _BEFORE_RUN and not any(MY_WORK.iterdir()):
-        MY_WORK.rmdir()
+    if not _is_xdist_worker(session.config):
+        _TIDY.__exit__(None, None, None)
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
