@@ -61,6 +61,9 @@ WORKSHOP_TABLES: tuple[str, ...] = (
     "B28002",  # presence and types of internet subscriptions
     "B28001",  # types of computers
 )
+#: Tables the lessons (notebooks 00-06) read from the current place; a place without them only suits
+#: notebook 07 and the posters.
+LESSON_TABLES: tuple[str, ...] = ("B01003", "B25003", "B08201", "B19013", "C17002", "B25106", "B05001")
 #: Coordinates in tracts.geojson are rounded to 5 decimals (about 1 m), as in the bundled places.
 COORD_DECIMALS = 5
 LIBRARIES_FILE = "libraries/pls_fy2019_outlets_ct_ny_pa.csv"
@@ -412,7 +415,7 @@ def use_place(slug: str | None, *, echo: Callable[[str], None] = print) -> str:
     The place folder must exist and match its manifest. ``CIVICDATA_PLACE``, when set, still wins; the
     message says so.
     """
-    from civicdata.bundled import check_place, list_places
+    from civicdata.bundled import check_place, list_places, place_folder
 
     setting = place_setting_file()
     if slug is None:
@@ -426,6 +429,12 @@ def use_place(slug: str | None, *, echo: Callable[[str], None] = print) -> str:
     places = list_places().set_index("slug")
     name = places.loc[chosen, "name"] if chosen in places.index else chosen
     echo(f"Every notebook now uses {name} ({chosen}). Restart a running notebook's kernel to switch it.")
+    meta = json.loads((place_folder(chosen) / "place.json").read_text(encoding="utf-8"))
+    lacking = [table for table in LESSON_TABLES if table not in meta.get("tables", [])]
+    if lacking:
+        echo(f"Warning: {chosen} has no table {', '.join(lacking)}, which the lessons (notebooks 00-06) use, so "
+             "some of their cells will stop with a message. Notebook 07 and `civicdata posters` work with it. "
+             "For the whole workbook, prefetch the county: civicdata prefetch --state XX --county NAME.")
     override = os.environ.get("CIVICDATA_PLACE", "").strip()
     if override and override != chosen:
         echo(f"Note: the CIVICDATA_PLACE variable is set to {override!r} and wins over this setting.")
