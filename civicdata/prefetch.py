@@ -429,8 +429,9 @@ def use_place(slug: str | None, *, echo: Callable[[str], None] = print) -> str:
     places = list_places().set_index("slug")
     name = places.loc[chosen, "name"] if chosen in places.index else chosen
     echo(f"Every notebook now uses {name} ({chosen}). Restart a running notebook's kernel to switch it.")
-    meta = json.loads((place_folder(chosen) / "place.json").read_text(encoding="utf-8"))
-    lacking = [table for table in LESSON_TABLES if table not in meta.get("tables", [])]
+    meta_file = place_folder(chosen) / "place.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    lacking = [table for table in LESSON_TABLES if table not in meta.get("tables", LESSON_TABLES)]
     if lacking:
         echo(f"Warning: {chosen} has no table {', '.join(lacking)}, which the lessons (notebooks 00-06) use, so "
              "some of their cells will stop with a message. Notebook 07 and `civicdata posters` work with it. "

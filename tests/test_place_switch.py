@@ -64,3 +64,14 @@ def test_lesson_runs_on_the_prefetched_place(switched_copy, name):
     text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "Capitol" in text or slug in text  # the lesson really showed the switched place
     assert os.environ["CIVICDATA_OFFLINE"] == "1"
+
+
+def test_use_place_warns_when_a_place_lacks_the_lesson_tables(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    messages: list[str] = []
+    use_place("allegheny-pa", echo=messages.append)  # estimates only, a few tables
+    assert any(m.startswith("Warning: allegheny-pa has no table B25003") for m in messages), messages
+    assert any("civicdata prefetch" in m for m in messages)
+    messages.clear()
+    use_place(None, echo=messages.append)
+    assert not any("Warning" in m for m in messages), messages
