@@ -20,7 +20,6 @@ Example (needs a key and a network, so not run here):
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -32,8 +31,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-import shapely.geometry
 
 from civicdata import config
 from civicdata.checksums import write_manifest
@@ -44,6 +41,7 @@ from civicdata.errors import (
     PlaceNotFoundError,
     VariableNotFoundError,
 )
+from civicdata.placefiles import write_csv, write_geojson
 
 #: The default place's 11 tables (see data/README.md) plus the digital-equity tables.
 WORKSHOP_TABLES: tuple[str, ...] = (
@@ -64,8 +62,6 @@ WORKSHOP_TABLES: tuple[str, ...] = (
 #: Tables the lessons (notebooks 00-06) read from the current place; a place without them only suits
 #: notebook 07 and the posters.
 LESSON_TABLES: tuple[str, ...] = ("B01003", "B25003", "B08201", "B19013", "C17002", "B25106", "B05001")
-#: Coordinates in tracts.geojson are rounded to 5 decimals (about 1 m), as in the bundled places.
-COORD_DECIMALS = 5
 LIBRARIES_FILE = "libraries/pls_fy2019_outlets_ct_ny_pa.csv"
 LIBRARY_COLUMNS_EXTRA = ["tract_geoid"]
 
@@ -135,35 +131,6 @@ def _integers_where_whole(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Dat
             if len(present) == 0 or np.all(np.equal(np.mod(present, 1), 0)):
                 frame[column] = values.astype("Int64")
     return frame
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8 CSV, no index, Unix line ends, missing values as empty cells (as in the bundled places)."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", na_rep="")
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def _round_geometry(geom):
-    geom = shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
-    if not geom.is_valid:
-        fixed = shapely.make_valid(geom)
-        parts = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon")]
-        geom = shapely.union_all(parts)
-    return geom
-
-
-def _write_geojson(frame: gpd.GeoDataFrame, path: Path, properties: list[str]) -> None:
-    """A GeoJSON FeatureCollection in EPSG:4326, one feature per line, coordinates rounded."""
-    lines = []
-    for _, row in frame.iterrows():
-        feature = {
-            "type": "Feature",
-            "properties": {name: (None if pd.isna(row[name]) else row[name]) for name in properties},
-            "geometry": shapely.geometry.mapping(_round_geometry(row.geometry)),
-        }
-        lines.append(json.dumps(feature, separators=(",", ":"), ensure_ascii=False))
-    path.write_text('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
 
 
 def _libraries(state_abbr: str, tracts: gpd.GeoDataFrame) -> tuple[pd.DataFrame, str]:
@@ -349,11 +316,11 @@ def prefetch(
     staging = Path(tempfile.mkdtemp(prefix=f".{slug}-", dir=root))
     try:
         (staging / "place.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _write_csv(_integers_where_whole(tract_frame, codes), staging / "tracts.csv")
-        _write_csv(_integers_where_whole(summary, codes), staging / "summary.csv")
-        _write_csv(variables[["name", "label", "concept"]], staging / "variables.csv")
-        _write_geojson(shapes, staging / "tracts.geojson", ["GEOID", "NAME"])
-        _write_csv(libraries, staging / "libraries.csv")
+        write_csv(_integers_where_whole(tract_frame, codes), staging / "tracts.csv")
+        write_csv(_integers_where_whole(summary, codes), staging / "summary.csv")
+        write_csv(variables[["name", "label", "concept"]], staging / "variables.csv")
+        write_geojson(shapes, staging / "tracts.geojson", ["GEOID", "NAME"])
+        write_csv(libraries, staging / "libraries.csv")
         write_manifest(staging)
         os.chmod(staging, 0o755)
         if target.exists():

@@ -15,7 +15,6 @@ that ``civicdata.find_place`` uses.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -23,7 +22,6 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -35,11 +33,11 @@ COUNTIES_CSV = (REPO / "civicdata" / "counties.csv" if DATA == REPO / "data"
 sys.path.insert(0, str(REPO))
 
 from civicdata.checksums import sha256_of, write_manifest  # noqa: E402
+from civicdata.placefiles import polygons_only, write_csv, write_geojson  # noqa: E402
 
 SOURCES = Path(os.environ.get("CIVICDATA_SOURCES", REPO.parent / "shared" / "data-sources"))
 
 #: Decimal places kept in GeoJSON coordinates (5 decimals is about 1 metre).
-COORD_DECIMALS = 5
 #: Coverage simplification tolerance for full-resolution boundaries, in degrees (shared edges stay shared).
 SIMPLIFY_TOLERANCE = 0.0002
 BUNDLED_PLACES = ("ct-capitol-region", "allegheny-pa")
@@ -125,47 +123,6 @@ S2801_FILES = [
 # --------------------------------------------------------------------------------------------------
 # small writers that always produce the same bytes
 # --------------------------------------------------------------------------------------------------
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8 CSV, no index, Unix line ends, missing values as empty cells."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", na_rep="")
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def round_geometry(geom):
-    """Round every coordinate to COORD_DECIMALS; repair the (rare) polygon the rounding makes invalid."""
-    geom = shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
-    if not geom.is_valid:
-        geom = polygons_only(shapely.make_valid(geom))
-    return geom
-
-
-def polygons_only(geom):
-    """Keep the polygon parts of a geometry (make_valid may add stray lines or points)."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts)
-
-
-def write_geojson(frame: gpd.GeoDataFrame, path: Path, properties: list[str]) -> None:
-    """A GeoJSON FeatureCollection in EPSG:4326, one feature per line, coordinates rounded."""
-    assert frame.crs is not None and frame.crs.to_epsg() == 4326, "write EPSG:4326 only"
-    lines = []
-    for _, row in frame.iterrows():
-        geom = round_geometry(row.geometry)
-        feature = {
-            "type": "Feature",
-            "properties": {name: (None if pd.isna(row[name]) else row[name]) for name in properties},
-            "geometry": shapely.geometry.mapping(geom),
-        }
-        lines.append(json.dumps(feature, separators=(",", ":"), ensure_ascii=False))
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def write_json(obj: dict, path: Path) -> None:
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
