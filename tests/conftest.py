@@ -1,5 +1,19 @@
-"""Shared test setup lives in tests/workbook_plugin.py, which pyproject.toml loads for every pytest run.
+"""Fixtures shared by several test files. (The workbook environment itself is set up in
+tests/workbook_plugin.py, which pyproject.toml loads for every run, notebooks included.)"""
 
-It used to be here, but a conftest.py is only read when pytest collects its own folder, so
-``pytest notebooks/NN-....ipynb`` ran the notebook without the offline, keyless workbook environment.
-"""
+from __future__ import annotations
+
+import pytest
+
+from civicdata.bundled import load_boundaries, load_place
+from civicdata.config import DEFAULT_PLACE
+
+
+@pytest.fixture(scope="module")
+def income_tracts():
+    """The default place's tract boundaries with median household income and its MOE (B19013)."""
+    place = load_place(DEFAULT_PLACE)
+    gdf = load_boundaries(DEFAULT_PLACE).merge(
+        place.tracts[["GEOID", "B19013_001E", "B19013_001M"]], on="GEOID")
+    gdf.attrs["vintage"] = place.meta["vintage"]
+    return gdf

@@ -16,7 +16,6 @@ import time
 import numpy as np
 import pytest
 
-from civicdata.bundled import load_boundaries, load_place
 from civicdata.maps import choropleth_map, palette
 from civicdata.offline import save_map, use_local_leaflet
 
@@ -35,13 +34,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def income_map():
-    place = load_place("ct-capitol-region")
-    gdf = load_boundaries("ct-capitol-region").merge(
-        place.tracts[["GEOID", "B19013_001E", "B19013_001M"]], on="GEOID")
-    gdf.attrs["vintage"] = place.meta["vintage"]
+def income_map(income_tracts):
     # tiles=None: nothing needs the network; fill_opacity=1: pixels carry the exact palette colours
-    return choropleth_map(gdf, "B19013_001E", label="Median household income", tiles=None, fill_opacity=1.0)
+    return choropleth_map(income_tracts, "B19013_001E", label="Median household income", tiles=None, fill_opacity=1.0)
 
 
 @pytest.fixture(scope="module")

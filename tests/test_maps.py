@@ -53,11 +53,8 @@ def decode_polyline(text: str) -> list[tuple[float, float]]:
 
 
 @pytest.fixture(scope="module")
-def tracts():
-    place = load_place(PLACE)
-    gdf = load_boundaries(PLACE).merge(place.tracts[["GEOID", "B19013_001E", "B19013_001M"]], on="GEOID")
-    gdf.attrs["vintage"] = place.meta["vintage"]
-    return gdf
+def tracts(income_tracts):
+    return income_tracts
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from civicdata import moe
-from civicdata.bundled import load_boundaries, load_libraries, load_place
+from civicdata.bundled import load_libraries
 from civicdata.errors import CivicDataError
 from civicdata.maps import classify, palette
 from civicdata.static_maps import HATCH, save_figure, static_map
@@ -14,11 +14,8 @@ PLACE = "ct-capitol-region"
 
 
 @pytest.fixture(scope="module")
-def tracts():
-    place = load_place(PLACE)
-    gdf = load_boundaries(PLACE).merge(place.tracts[["GEOID", "B19013_001E", "B19013_001M"]], on="GEOID")
-    gdf.attrs["vintage"] = place.meta["vintage"]
-    return gdf
+def tracts(income_tracts):
+    return income_tracts
 
 
 @pytest.fixture(scope="module")
