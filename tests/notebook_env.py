@@ -6,11 +6,17 @@ what a stored notebook output says.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-_SCRATCH = Path(tempfile.gettempdir()) / "civicdata-notebook-env"
+_CHECKOUT = Path(__file__).resolve().parents[1]
+# One scratch folder per checkout, so that two clones (or git worktrees) tested at the same time on one
+# machine never share a place setting or an HTTP cache.
+_SCRATCH = Path(tempfile.gettempdir()) / (
+    "civicdata-notebook-env-" + hashlib.sha256(str(_CHECKOUT).encode()).hexdigest()[:8]
+)
 
 
 def workbook_environment() -> dict[str, str]:
@@ -27,7 +33,7 @@ def workbook_environment() -> dict[str, str]:
 UNSET = ("CENSUS_API_KEY", "CIVICDATA_PLACE", "CIVICDATA_KEY_FILE")
 
 
-MY_WORK = Path(__file__).resolve().parents[1] / "notebooks" / "my-work"
+MY_WORK = _CHECKOUT / "notebooks" / "my-work"
 
 
 def _files_in_my_work() -> set[Path]:
