@@ -1,13 +1,15 @@
 # The civic data workbook. Two commands matter:
 #   make lab    set everything up (first time only) and open JupyterLab on the first notebook
 #   make test   set everything up (first time only) and run the whole test suite
-# Everything is installed into .venv from binder/requirements.txt, the one pinned list.
-# .venv is rebuilt only when that list or pyproject.toml changes, so a second run starts at once.
+# The learner environment is installed into .venv from binder/requirements.txt (what Binder installs too);
+# `make test` adds the test and lint tools of tests/requirements.txt on top. Each step reruns only when its
+# list or pyproject.toml changes, so a second run starts at once.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-tests
 PORT ?= 8888
 
 # JupyterLab refuses to run as root unless told it may (containers, library lab images).
@@ -46,6 +48,11 @@ $(STAMP): binder/requirements.txt pyproject.toml
 	@touch $(STAMP)
 	@echo "Environment ready in $(VENV)."
 
+# The test and lint tools, on top of the learner environment.
+$(TEST_STAMP): $(STAMP) tests/requirements.txt
+	$(BIN)/python -m pip install --quiet -r tests/requirements.txt
+	@touch $(TEST_STAMP)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00-start-here.ipynb
 
@@ -61,13 +68,13 @@ browser:
 
 # Tests run in parallel, one worker per core (pytest-xdist); --dist loadfile keeps each notebook's cells
 # together on one worker, in order, in one kernel, as nbval needs.
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check civicdata tests tools benchmarks notebooks $(wildcard data/build_data.py)
 
 # Workshop handouts are built, never hand-made, so they cannot drift from the data: the lessons as HTML
@@ -89,7 +96,7 @@ handouts: $(STAMP)
 	$(HANDOUT_ENV) $(BIN)/civicdata posters --out workshop/handouts/posters.pdf
 	@echo "Handouts are in workshop/handouts/ (open the .html files in a browser and print them)."
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -20,7 +20,7 @@ from importlib import metadata
 from civicdata import config
 from civicdata.checksums import verify_manifest
 
-PACKAGES = ["pandas", "geopandas", "census", "folium", "mapclassify", "matplotlib", "jupyterlab", "nbval"]
+PACKAGES = ["pandas", "geopandas", "census", "folium", "mapclassify", "matplotlib", "jupyterlab", "ipykernel"]
 CENSUS_API_URL = "https://api.census.gov/data.json"
 NETWORK_TIMEOUT_SECONDS = 3.0
 

@@ -1,4 +1,5 @@
-"""The one pinned environment: make, conda and Binder must install the same versions."""
+"""Two pinned lists: the learner environment (binder/requirements.txt: make lab, conda and Binder install
+the same versions) and the test tools on top of it (tests/requirements.txt, added by make test)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "binder" / "requirements.txt"
+TEST_REQUIREMENTS = ROOT / "tests" / "requirements.txt"
+TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "responses", "hypothesis", "playwright", "ruff"}
 
 
-def pinned() -> dict[str, str]:
+def pinned(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """The ``name==version`` lines of one requirements file (``-r`` includes are not followed)."""
     pins = {}
-    for line in REQUIREMENTS.read_text().splitlines():
+    for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
-        if line:
+        if line and not line.startswith("-r "):
             name, _, version = line.partition("==")
-            assert version, f"{line!r} in binder/requirements.txt is not pinned with =="
+            assert version, f"{line!r} in {path.relative_to(ROOT)} is not pinned with =="
             pins[name.lower()] = version
     return pins
+
+
+def all_pins() -> dict[str, str]:
+    return {**pinned(REQUIREMENTS), **pinned(TEST_REQUIREMENTS)}
 
 
 def normalise(name: str) -> str:
@@ -27,9 +35,16 @@ def normalise(name: str) -> str:
 
 
 def test_every_requirement_is_pinned_exactly_once():
-    names = [normalise(n) for n in pinned()]
+    names = [normalise(n) for n in pinned()] + [normalise(n) for n in pinned(TEST_REQUIREMENTS)]
     assert len(names) == len(set(names))
-    assert {"jupyterlab", "pandas", "geopandas", "census", "folium", "nbval"} <= set(names)
+    assert {"jupyterlab", "pandas", "geopandas", "census", "folium"} <= {normalise(n) for n in pinned()}
+
+
+def test_learners_do_not_install_test_tools():
+    learner = {normalise(n) for n in pinned()}
+    assert not learner & TEST_TOOLS, f"test tools in binder/requirements.txt: {sorted(learner & TEST_TOOLS)}"
+    assert TEST_TOOLS <= {normalise(n) for n in pinned(TEST_REQUIREMENTS)}
+    assert TEST_REQUIREMENTS.read_text().count("-r ../binder/requirements.txt") == 1
 
 
 def test_environment_yml_installs_the_same_pins():
@@ -59,7 +74,7 @@ def test_pyproject_dependencies_are_all_pinned():
 
 
 def test_installed_versions_match_the_pins():
-    for name, version in pinned().items():
+    for name, version in all_pins().items():
         assert metadata.version(name) == version, f"{name}: installed {metadata.version(name)}, pinned {version}"
 
 
