@@ -152,7 +152,7 @@ def measure_nbval() -> dict:
 
 def measure_map() -> dict:
     try:
-        from civicdata.maps import map_payload_sizes
+        from civicdata.maps.map_size import map_payload_sizes
     except ImportError:
         return {"status": NOT_AVAILABLE}
     saved = dict(os.environ)
@@ -167,7 +167,7 @@ def measure_map() -> dict:
 
 def measure_requests() -> dict:
     try:
-        from civicdata.live import count_requests_for_tract_pull
+        from request_count import count_requests_for_tract_pull
     except ImportError:
         return {"status": NOT_AVAILABLE}
     return {"variables": 30, **count_requests_for_tract_pull(30)}

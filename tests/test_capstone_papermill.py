@@ -16,7 +16,7 @@ import papermill
 import pytest
 from pypdf import PdfReader
 
-from civicdata import config
+from civicdata.core import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "07-your-community.ipynb"
@@ -55,7 +55,7 @@ def test_html_profile_says_moes_are_missing(allegheny):
     assert "Allegheny County" in page
     assert "MOEs are missing" in page
     assert "B28002" in page  # the tract table was found, not the S2801 fallback
-    tracts = pd.read_csv(config.places_dir() / "allegheny-pa" / "tracts.csv", dtype={"GEOID": str})
+    tracts = pd.read_csv(settings.places_dir() / "allegheny-pa" / "tracts.csv", dtype={"GEOID": str})
     assert f'alt="Map of the {len(tracts)} census tracts' in page
     assert "Pennsylvania State Data Center" in page  # PA has a verified entry
 
@@ -78,7 +78,7 @@ def test_notebook_reports_no_margins_of_error(allegheny):
 
 
 def test_save_new_file_never_replaces_a_different_file(tmp_path):
-    from civicdata.mywork import save_new_file
+    from civicdata.core.files import save_new_file
 
     first = save_new_file("one", tmp_path / "profile.html")
     assert save_new_file("one", tmp_path / "profile.html") == first  # the same content: kept, no copy

@@ -1,4 +1,4 @@
-"""Self-checks of the notebook exercises (civicdata.exercises) and the never-overwrite saver (civicdata.mywork).
+"""Self-checks of the notebook exercises (civicdata.classroom) and the never-overwrite saver (civicdata.core.files).
 
 Expected answers are re-derived here from the bundled data files in a second, independent way
 (another file, or another reading of the same file), never typed in.
@@ -12,16 +12,11 @@ import json
 import pandas as pd
 import pytest
 
-from civicdata import config
-from civicdata.exercises import (
-    EXERCISES,
-    GEOID_TO_DECODE,
-    WORKSHEET_COLUMNS,
-    UnknownExerciseError,
-    check_answer,
-    is_correct,
-)
-from civicdata.mywork import save_new_csv
+from civicdata.classroom.exercises import EXERCISES, GEOID_TO_DECODE, WORKSHEET_COLUMNS
+from civicdata.classroom.self_check import check_answer, is_correct
+from civicdata.core import settings
+from civicdata.core.errors import UnknownExerciseError
+from civicdata.core.files import save_new_csv
 
 CORRECT = "Correct! Well done."
 
@@ -32,7 +27,7 @@ def verdict(capsys, exercise_id, answer) -> str:
 
 
 def place_dir(slug=None):
-    return config.places_dir() / (slug or config.current_place())
+    return settings.places_dir() / (slug or settings.current_place())
 
 
 def tract_column(name: str) -> list[float]:
@@ -80,7 +75,7 @@ def test_geoid_to_decode_is_real_and_splits_2_3_6():
 
 
 def test_bronx_symbol_count_read_with_csv_module():
-    folder = config.data_dir() / "downloads" / "bronx-ny"
+    folder = settings.data_dir() / "downloads" / "bronx-ny"
     path = next(folder.glob("*B19013-Data*.csv"))
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -91,7 +86,7 @@ def test_bronx_symbol_count_read_with_csv_module():
 
 def test_sdc_labor_answer_comes_from_the_verified_file():
     accepted = EXERCISES["01-sdc-labor"].expected()
-    with open(config.data_dir() / "reference" / "state_data_centers_verified.csv", encoding="utf-8") as handle:
+    with open(settings.data_dir() / "reference" / "state_data_centers_verified.csv", encoding="utf-8") as handle:
         labor = [r["state_abbr"] for r in csv.DictReader(handle) if "Labor" in r["host_organization"]]
     assert len(labor) == 1 and labor[0] in accepted
 

@@ -1,4 +1,4 @@
-"""nbgitpuller links for a library JupyterHub (civicdata.hub and ``civicdata hub-link``)."""
+"""nbgitpuller links for a library JupyterHub (civicdata.classroom.hub_link and ``civicdata hub-link``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from civicdata.classroom.hub_link import DEFAULT_NOTEBOOK, DEFAULT_REPO_URL, nbgitpuller_link, repo_folder
 from civicdata.cli import main
-from civicdata.errors import CivicDataError
-from civicdata.hub import DEFAULT_NOTEBOOK, DEFAULT_REPO_URL, nbgitpuller_link, repo_folder
+from civicdata.core.errors import CivicDataError
 
 ROOT = Path(__file__).resolve().parents[1]
 
