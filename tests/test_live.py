@@ -442,7 +442,7 @@ def test_variables_payload_is_json_serialisable(place):
 
 
 # ------------------------------------------------------------------------------------------------
-# the contract with civicdata.acs.get_acs (DATA helper's code calls fetch_acs / fetch_tract_boundaries)
+# the contract with civicdata.data.get_acs.get_acs (DATA helper's code calls fetch_acs / fetch_tract_boundaries)
 # ------------------------------------------------------------------------------------------------
 
 

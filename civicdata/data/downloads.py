@@ -52,7 +52,7 @@ def read_census_download(path: str | Path, clean: bool = True, coded_medians: st
     """Read a data.census.gov CSV export into GEOID, NAME and numeric value columns.
 
     ``clean=True`` turns symbols (``-``, ``**``, ``(X)``, ``250,000+`` ...) into missing values with
-    :func:`civicdata.cleaning.clean_values`; the replaced cells are in ``.attrs["replaced"]``. The
+    :func:`civicdata.data.cleaning.clean_values`; the replaced cells are in ``.attrs["replaced"]``. The
     labels of line 2 are in ``.attrs["labels"]``. ``clean=False`` keeps every value as the text of the
     file (useful to show learners what the raw file holds).
     """

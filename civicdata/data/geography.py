@@ -180,7 +180,7 @@ def find_county(state: us.states.State, county: str | int) -> pd.Series:
         if rows.empty:
             raise PlaceNotFoundError(
                 f"There is no county with FIPS code {code} in {state.name}.",
-                hint=f"See civicdata.geography.list_counties({state.abbr!r}) for the codes.",
+                hint=f"See civicdata.list_counties({state.abbr!r}) for the codes.",
             )
         return _pick(rows, text)
     for column, value in (("key", _norm(text)), ("base", _base(text))):
@@ -198,7 +198,7 @@ def find_county(state: us.states.State, county: str | int) -> pd.Series:
         shown = [f"{n} (a former county, used by the ACS until 2021)" if n in former else n for n in close[:3]]
         hint = f"Did you mean {' or '.join(shown)}?"
     else:
-        hint = f"See civicdata.geography.list_counties({state.abbr!r}) for the names."
+        hint = f"See civicdata.list_counties({state.abbr!r}) for the names."
     if not elsewhere.empty:
         states = sorted({_state_abbr(f) for f in elsewhere["state_fips"]})
         message = f"There is no county called {text!r} in {state.name}; it exists in {', '.join(states)}."

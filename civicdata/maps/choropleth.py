@@ -127,7 +127,7 @@ def choropleth_map(
         simplify, tolerance_m: simplify geometry for the web (see :func:`web_geometry`).
 
     Returns a ``folium.Map``; show it by leaving it as the last line of a cell, save it for offline
-    use with :func:`civicdata.offline.save_map`.
+    use with :func:`civicdata.maps.offline.save_map`.
 
     Example:
         >>> from civicdata import get_acs                                      # doctest: +SKIP

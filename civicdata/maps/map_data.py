@@ -39,8 +39,8 @@ _CODED_INCOME = {250001: "$250,000+", 2499: "$2,500 or less"}
 def reliability_columns(estimates: pd.Series, moes: pd.Series | None) -> pd.DataFrame:
     """CV (percent) and reliability ("high"/"medium"/"low"; missing when it cannot be judged).
 
-    Uses :func:`civicdata.moe.cv` and :func:`civicdata.moe.reliability` (thresholds 12% and 40%).
-    Without MOEs every reliability is missing: it cannot be judged.
+    Uses :func:`civicdata.moe.reliability.cv` and :func:`civicdata.moe.reliability.reliability`
+    (thresholds 12% and 40%). Without MOEs every reliability is missing: it cannot be judged.
     """
     est = pd.to_numeric(estimates, errors="coerce").astype("float64")
     if moes is None:
@@ -162,7 +162,7 @@ def map_data(gdf, column: str, moe_column: str | None = None, *, scheme: str = "
              fmt: str | Callable[[float], str] | None = None, name_column: str = "NAME") -> MapData:
     """Classify ``column``, judge each tract's reliability and write its tooltip texts.
 
-    Used by :func:`choropleth_map` and :func:`civicdata.static_maps.static_map` so both show the
+    Used by :func:`choropleth_map` and :func:`civicdata.maps.static_maps.static_map` so both show the
     same classes, marks and numbers. The MOE column defaults to ``column`` with ``E`` -> ``M``.
     """
     if column not in gdf.columns:

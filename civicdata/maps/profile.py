@@ -1,7 +1,7 @@
 """A one-page community profile (notebook 07): assemble it as HTML and PDF, and save it safely.
 
 The notebook does the data work (estimates, margins of error, reliability, map, partners); this
-module only writes the page; the notebook saves it with :func:`civicdata.mywork.save_new_file`, which
+module only writes the page; the notebook saves it with :func:`civicdata.core.files.save_new_file`, which
 never replaces a different file that is already there.
 
 Example:

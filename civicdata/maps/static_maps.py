@@ -2,9 +2,9 @@
 
 :func:`static_map` draws a choropleth of one estimate with the classification, viridis palette,
 hatching of unreliable tracts (CV over 40%), grey for tracts with no estimate, a legend and the
-source line of :func:`civicdata.maps.choropleth_map`. Save it with :func:`save_figure` as PNG
+source line of :func:`civicdata.maps.choropleth.choropleth_map`. Save it with :func:`save_figure` as PNG
 (screens, slides) or PDF (print). Show it in a notebook with
-``civicdata.figures.show_figure(fig, alt="...")``.
+``civicdata.show_figure(fig, alt="...")``.
 
 Example:
     >>> import geopandas as gpd
@@ -43,7 +43,7 @@ def plain(text: str) -> str:
 
 def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
              point_name: str = "Public library (IMLS FY2019)", edge_width: float = 0.3) -> list:
-    """Draw the tracts of ``data`` (from :func:`civicdata.maps.map_data`) on ``ax``.
+    """Draw the tracts of ``data`` (from :func:`civicdata.maps.map_data.map_data`) on ``ax``.
 
     Returns the legend handles (classes with tract counts, unreliable, no estimate, points), so the
     caller decides where the legend goes. The map is drawn in a local UTM projection (metres), so
@@ -123,7 +123,7 @@ def static_map(
 ) -> Figure:
     """A matplotlib choropleth of ``column`` with the web map's classes, marks, legend and source.
 
-    Arguments mean the same as in :func:`civicdata.maps.choropleth_map`. Returns the ``Figure``
+    Arguments mean the same as in :func:`civicdata.maps.choropleth.choropleth_map`. Returns the ``Figure``
     (not shown): save it with :func:`save_figure` or show it with ``show_figure(fig, alt=...)``.
 
     Example:

@@ -21,12 +21,10 @@ What it adds to the ``census`` package (datamade, 0.8.27), one module each:
   they are also importable from here.
 
 ``CIVICDATA_OFFLINE=1`` makes every function here fail at once, before any socket is opened.
+:mod:`.fetch` shows a call; offline, the checks still answer:
 
-Example (needs a key and a network, so it is not run as a doctest):
-
-    from civicdata.data.census_api import fetch_acs
-    df = fetch_acs("tract", ["B19013_001E", "B19013_001M"], state_fips="37", county_fips="135")
-    df.columns.tolist()   # ['GEOID', 'NAME', 'B19013_001E', 'B19013_001M']
+    >>> normalise_codes(["b19013_001e", "B19013_001M"]), dataset_for("DP02_0001PE")
+    (['B19013_001E', 'B19013_001M'], 'acs5/profile')
 """
 
 from civicdata.data.census_api.arguments import (

@@ -159,7 +159,7 @@ def fetch_acs(
 
     Returns GEOID (zero-padded text: state 2, county 5, tract 11 characters, the US "1"), NAME and the
     code columns as numbers. Annotation values (e.g. -666666666 "not computed") are kept as the API sent
-    them; :mod:`civicdata.cleaning` turns them into missing values. ``.attrs`` records the source.
+    them; :mod:`civicdata.data.cleaning` turns them into missing values. ``.attrs`` records the source.
 
     Raises NoApiKeyError, InvalidApiKeyError, CensusUnreachableError (offline, timeout, no connection),
     CensusServerError (5xx, malformed JSON), EmptyResultError, VariableNotFoundError,
