@@ -14,7 +14,6 @@ Example:
     ['allegheny-pa', 'ct-capitol-region']
 """
 
-
 from __future__ import annotations
 
 import difflib

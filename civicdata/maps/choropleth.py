@@ -56,7 +56,6 @@ def _swatch(fill: str, stroke: str = "#555", dash: str | None = None, width: flo
             f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash_attr}/></svg>')
 
 
-
 def tract_styles(data: MapData, unreliable: str = "hatch", fill_opacity: float = 0.75,
                  hatch_ids: Sequence[str] | None = None) -> tuple[list[dict], list[int]]:
     """Leaflet path styles: one per class, per class when unreliable, and one for no estimate.

@@ -118,7 +118,6 @@ def short_name(name: str) -> str:
     return re.split(r"[;,]", str(name))[0].strip()
 
 
-
 # ----------------------------------------------------------------------------- tract data for a map
 
 

@@ -63,7 +63,6 @@ class MapPanel(MacroElement):
         self.css_class = css_class
 
 
-
 class TractLayer(Layer):
     """The tract polygons: compact data decoded in the browser, one style per tract, a tooltip.
 

@@ -19,7 +19,6 @@ Example:
     ['Households with no', 'internet']
 """
 
-
 from __future__ import annotations
 
 from pathlib import Path

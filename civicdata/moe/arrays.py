@@ -70,7 +70,6 @@ def as_columns(values: Any) -> tuple[np.ndarray, pd.Index | None, bool]:
     return array.reshape(1, -1), None, False
 
 
-
 def keep_index(result: Any, *inputs: Any) -> Any:
     """np.where returns a bare array: give it back the index of a Series input, if any."""
     for item in inputs:

@@ -23,7 +23,6 @@ Example:
     1000.0
 """
 
-
 from __future__ import annotations
 
 import math
@@ -67,7 +66,6 @@ def z_value(clevel: float = 0.90) -> float:
     from scipy.stats import norm  # imported only when needed: scipy takes a moment to load
 
     return float(norm.ppf(0.5 + level / 2))
-
 
 
 # ----------------------------------------------------------------------------- derived estimates
@@ -205,7 +203,6 @@ def se_from_moe(moe: Any, clevel: float = 0.90) -> Any:
     moe = as_float(moe)
     check_moe(moe)
     return scalar_or_array(moe / z_value(clevel), moe)
-
 
 
 def rescale_moe(moe: Any, from_level: float = 0.90, to_level: float = 0.95) -> Any:

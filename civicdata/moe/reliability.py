@@ -70,7 +70,6 @@ def confidence_interval(estimate: Any, moe: Any, lower: float | None = 0,
     return scalar_or_array(low, estimate, moe), scalar_or_array(high, estimate, moe)
 
 
-
 # ----------------------------------------------------------------------------- comparing estimates
 
 

@@ -88,7 +88,6 @@ def _geoid(row: dict, geography: str) -> str:
     return state + county + str(row.get("tract", "")).zfill(6)
 
 
-
 def _query(client, method: str, fields: list[str], args: tuple, year: int) -> list[dict]:
     """Call one census client method and translate whatever goes wrong inside the package."""
     error: CivicDataError | None = None

@@ -114,7 +114,6 @@ def _is_complete_json(response: requests.Response) -> bool:
     return (body[:1], body[-1:]) in ((b"[", b"]"), (b"{", b"}"))
 
 
-
 class CensusSession(requests_cache.CachedSession):
     """A cached session for api.census.gov: timeout, offline switch, redirects refused, errors translated.
 
