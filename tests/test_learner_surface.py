@@ -40,9 +40,9 @@ def test_get_acs_loads_no_map_library():
 
 
 def test_a_map_helper_loads_its_library_when_asked_for():
-    """The check above means something: asking for a map helper does load folium."""
-    assert loaded_after("from civicdata import choropleth_map")["folium"]
-    assert loaded_after("from civicdata import static_map")["matplotlib"]
+    """The checks above mean something: asking for the map helpers does load folium and matplotlib."""
+    loaded = loaded_after("from civicdata import choropleth_map, static_map")
+    assert loaded["folium"] and loaded["matplotlib"], loaded
 
 
 @pytest.mark.parametrize("name", sorted(civicdata.HELPERS))
