@@ -23,6 +23,18 @@ class CivicDataError(Exception):
         super().__init__(message if not hint else f"{message}\nWhat to do: {hint}")
 
 
+class ArgumentError(CivicDataError, TypeError):
+    """An argument of the wrong kind or outside its choices: a number where a code or a list is expected..."""
+
+
+class SettingsError(CivicDataError):
+    """A setting that cannot be read or saved: the API key file, the settings folder, a limit in a variable."""
+
+
+class OutputPathError(CivicDataError, OSError):
+    """A file cannot be saved where asked: the name is a folder, its folder is missing or read-only, a full disk."""
+
+
 # Getting data
 
 
@@ -64,6 +76,10 @@ class EmptyResultError(CivicDataError):
 
 class DataIntegrityError(CivicDataError):
     """A bundled file is missing or does not match its recorded checksum."""
+
+
+class CacheError(CivicDataError):
+    """The cache of live Census answers cannot be used (it is busy in another program, or cannot be repaired)."""
 
 
 class PlaceExistsError(CivicDataError, FileExistsError):
