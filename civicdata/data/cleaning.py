@@ -33,6 +33,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from civicdata.core.errors import ArgumentError
+
 #: Census API annotation values -> what they mean. All become missing values except -555555555.
 ANNOTATION_CODES: dict[int, str] = {
     -666666666: "estimate not computed: too few sample cases, or a median in an open-ended interval",
@@ -124,9 +126,17 @@ def clean_values(
         ['B19013_001E', 'B01003_001M']
     """
     if coded_medians not in ("missing", "bound"):
-        raise ValueError('coded_medians must be "missing" or "bound"')
+        raise ArgumentError(f"coded_medians={coded_medians!r} is not an option.",
+                            hint='Use "missing" (the default) or "bound".')
+    if not isinstance(frame, pd.DataFrame):
+        raise ArgumentError(f"clean_values cleans a table (a pandas DataFrame), not {type(frame).__name__}.",
+                            hint="Pass the table, e.g. clean_values(tracts).")
     out = frame.copy()
-    columns = value_columns(out) if columns is None else list(columns)
+    columns = value_columns(out) if columns is None else [columns] if isinstance(columns, str) else list(columns)
+    absent = [c for c in columns if c not in out.columns]
+    if absent:
+        raise ArgumentError(f"The table has no column {absent[0]!r} to clean.",
+                            hint=f"Its value columns are: {', '.join(value_columns(out)[:8]) or 'none'}.")
     ids = out[id_column].astype(str).tolist() if id_column in out.columns else [str(i) for i in out.index]
     replaced: list[dict] = []
     cleaned: dict[str, pd.Series] = {}

@@ -76,7 +76,8 @@ def _read_s2801(path: str, mtime_ns: int) -> tuple[pd.DataFrame, dict]:
 def s2801_variables(period: str | int = "2018-2022") -> pd.DataFrame:
     """Labels of the S2801 estimate columns: name (without E), label, concept."""
     path = s2801_path(period)
-    meta = pd.read_csv(path.with_name(path.name.replace("-Data.csv", "-Column-Metadata.csv")), dtype=str)
+    meta_path = require_bundled_file(path.with_name(path.name.replace("-Data.csv", "-Column-Metadata.csv")))
+    meta = pd.read_csv(meta_path, dtype=str)
     meta = meta[meta["Column Name"].str.match(r"^S2801_C\d+_\d+E$")]
     return pd.DataFrame({
         "name": meta["Column Name"].str[:-1],
