@@ -49,6 +49,7 @@ def _environment(mp: pytest.MonkeyPatch, tmp) -> None:
     data = tmp / "data"
     (data / "places").mkdir(parents=True)
     shutil.copytree(settings.data_dir() / "libraries", data / "libraries")
+    shutil.copy(settings.data_dir() / "MANIFEST.sha256", data)  # bundled files are checked before reading
     mp.setenv("CIVICDATA_DATA_DIR", str(data))
     mp.setenv("XDG_CONFIG_HOME", str(tmp / "config"))
     mp.setenv("XDG_CACHE_HOME", str(tmp / "cache"))
@@ -198,6 +199,7 @@ def test_force_replaces_the_folder(run):
 
 def test_boundary_file_not_published_yet_falls_back_a_year(run):
     out = run["tmp"] / "elsewhere"
+    out.mkdir()  # outside the workbook, a missing folder is refused rather than created
     messages: list[str] = []
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock_census.register(mock, run["place"], year=YEAR)

@@ -8,6 +8,12 @@ bundled default place, plus a ``MANIFEST.sha256``. ``civicdata use-place <slug>`
 (:mod:`civicdata.data.use_place`) then switches every notebook to it; from then on no key and no network
 are needed.
 
+Prefetch is all or nothing. The output folder is checked before anything is downloaded; everything is
+downloaded before anything is written; the new folder is written under a hidden staging name and swapped
+in at the end. If that fails or is interrupted (a network error, a full disk, Ctrl-C, a failed rename),
+the previous place stays usable under its own name. A staging folder left by a run that was killed is
+removed (or, if it holds the previous place, put back) by the next run, and ``civicdata doctor`` lists it.
+
 Values are stored as the Census API sent them (annotation codes such as -666666666 included); the
 workbook's cleaning step turns those into missing values when the data is read, and says which ones.
 
@@ -24,8 +30,8 @@ import datetime as dt
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -41,8 +47,10 @@ from civicdata.core.errors import (
     PlaceNotFoundError,
     VariableNotFoundError,
 )
-from civicdata.data.checksums import write_manifest
+from civicdata.core.files import check_output_path, oserror_to_output_error
+from civicdata.data.checksums import require_bundled_file, write_manifest
 from civicdata.data.place_files import write_csv, write_geojson
+from civicdata.data.places import UNFINISHED, UNFINISHED_OLD, unfinished_prefetches
 
 #: The default place's 11 tables (see data/README.md) plus the digital-equity tables.
 WORKSHOP_TABLES: tuple[str, ...] = (
@@ -62,6 +70,8 @@ WORKSHOP_TABLES: tuple[str, ...] = (
 )
 LIBRARIES_FILE = "libraries/pls_fy2019_outlets_ct_ny_pa.csv"
 LIBRARY_COLUMNS_EXTRA = ["tract_geoid"]
+#: Free space the output folder needs before anything is downloaded (a county's folder is about 1 MB).
+NEEDED_BYTES = 20 * 2**20
 
 
 # --------------------------------------------------------------------------------------------------
@@ -132,7 +142,7 @@ def _libraries(state_abbr: str, tracts: gpd.GeoDataFrame) -> tuple[pd.DataFrame,
     path = settings.data_dir() / LIBRARIES_FILE
     columns: list[str] = []
     if path.exists():
-        outlets = pd.read_csv(path, dtype=str, keep_default_na=False)
+        outlets = pd.read_csv(require_bundled_file(path), dtype=str, keep_default_na=False)
         columns = [*outlets.columns, *LIBRARY_COLUMNS_EXTRA]
         covered = sorted(set(outlets["state_abbr"]))
         outlets = outlets[outlets["state_abbr"] == state_abbr]
@@ -152,7 +162,7 @@ def _libraries(state_abbr: str, tracts: gpd.GeoDataFrame) -> tuple[pd.DataFrame,
     )
     joined = gpd.sjoin(points, tracts[["GEOID", "geometry"]], how="inner", predicate="within")
     joined = joined.rename(columns={"GEOID": "tract_geoid"}).drop(columns=["geometry", "index_right"])
-    frame = pd.DataFrame(joined).sort_values(["library_id", "outlet_seq"]).reset_index(drop=True)
+    frame = pd.DataFrame(joined).sort_values(["library_id", "outlet_seq"], kind="stable").reset_index(drop=True)
     note = (
         f"{len(frame)} outlets from the IMLS Public Libraries Survey FY2019 whose location lies in the county's tracts."
     )
@@ -217,11 +227,12 @@ def prefetch(
     if census_api.is_offline():
         raise census_api.offline_error()
     slug = place_slug(found.county_name, found.state_abbr, _county_names(found.state_fips))
-    root = Path(out) if out is not None else settings.places_dir()
+    root = check_output_folder(out if out is not None else settings.places_dir())
+    tidy_unfinished(root, echo)
     target = root / slug
     if target.exists() and not force:
         raise PlaceExistsError(
-            f"The place folder {target} exists already, so nothing was downloaded.",
+            f"The place folder {settings.display_path(target)} exists already, so nothing was downloaded.",
             hint=f"Use it with `civicdata use-place {slug}`, or add --force to download it again.",
         )
     where = f"{found.county_name}, {found.state_name}"
@@ -306,32 +317,86 @@ def prefetch(
             f"{len(no_data)} tract shapes have no ACS row and {len(no_shape)} ACS tracts have no shape "
             "(often water-only tracts)."
         )
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{slug}-", dir=root))
-    try:
-        (staging / "place.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        write_csv(_integers_where_whole(tract_frame, codes), staging / "tracts.csv")
-        write_csv(_integers_where_whole(summary, codes), staging / "summary.csv")
-        write_csv(variables[["name", "label", "concept"]], staging / "variables.csv")
-        write_geojson(shapes, staging / "tracts.geojson", ["GEOID", "NAME"])
-        write_csv(libraries, staging / "libraries.csv")
-        write_manifest(staging)
-        os.chmod(staging, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{slug}-old-", dir=root))
-            os.replace(target, old / slug)
-            os.replace(staging, target)
-            shutil.rmtree(old)
-        else:
-            os.replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    echo(f"Done: {target} ({len(tract_frame)} tracts, {len(present)} tables, {len(libraries)} library outlets).")
+    files = {
+        "place.json": lambda path: path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                                   encoding="utf-8"),
+        "tracts.csv": lambda path: write_csv(_integers_where_whole(tract_frame, codes), path),
+        "summary.csv": lambda path: write_csv(_integers_where_whole(summary, codes), path),
+        "variables.csv": lambda path: write_csv(variables[["name", "label", "concept"]], path),
+        "tracts.geojson": lambda path: write_geojson(shapes, path, ["GEOID", "NAME"]),
+        "libraries.csv": lambda path: write_csv(libraries, path),
+    }
+    write_place_atomically(root, slug, files)
+    echo(f"Done: {settings.display_path(target)} ({len(tract_frame)} tracts, {len(present)} tables, "
+         f"{len(libraries)} library outlets).")
     if root.resolve() == settings.places_dir().resolve():
         echo(f"Switch every notebook to it with:  civicdata use-place {slug}")
     else:
-        echo(f"To use it, copy the folder into {settings.places_dir()} and run: civicdata use-place {slug}")
+        echo(f"To use it, copy the folder into {settings.display_path(settings.places_dir())} and run: "
+             f"civicdata use-place {slug}")
+    return target
+
+
+def check_output_folder(root: str | Path) -> Path:
+    """The folder of place folders, checked before any download: it exists (or is created inside the
+    workbook), is writable, and has room. OutputPathError otherwise, so nothing is downloaded in vain."""
+    probe = check_output_path(Path(root) / ".prefetch-check", needed_bytes=NEEDED_BYTES, what="output folder")
+    return probe.parent
+
+
+def _slug_of(folder: Path) -> tuple[str, bool]:
+    """(slug, holds the previous place?) of an unfinished staging folder."""
+    match = UNFINISHED.match(folder.name) or UNFINISHED_OLD.match(folder.name)
+    return match["slug"], bool(match["kind"] in ("previous", "old-"))
+
+
+def tidy_unfinished(root: Path, echo: Callable[[str], None] = print) -> None:
+    """Clean up after a prefetch that was killed: put a previous place back if its folder is gone, and
+    remove every other staging folder. Says what it did."""
+    for folder in unfinished_prefetches(root):
+        slug, previous = _slug_of(folder)
+        inner = folder / slug if (folder / slug / "place.json").exists() else folder
+        if previous and (inner / "place.json").exists() and not (root / slug).exists():
+            os.replace(inner, root / slug)
+            echo(f"Put back the place {slug}, which an interrupted prefetch had left in {folder.name}.")
+        else:
+            echo(f"Removed {folder.name}, left by a prefetch that did not finish.")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_place_atomically(root: Path, slug: str, files: dict[str, Callable[[Path], None]]) -> Path:
+    """Write a place folder under a hidden name, then swap it in; the previous place survives any failure.
+
+    ``files`` maps each file name to a function that writes it. A failure while writing (a full disk, an
+    interruption) removes the staging folder; a failure of the swap puts the previous folder back under
+    its own name before the error goes on.
+    """
+    target = root / slug
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staging = root / f".{slug}.prefetch-{token}"
+    previous = root / f".{slug}.previous-{token}"
+    try:
+        staging.mkdir()
+        for name, write in files.items():
+            write(staging / name)
+        write_manifest(staging)
+        os.chmod(staging, 0o755)
+        if target.exists():
+            os.replace(target, previous)
+            try:
+                os.replace(staging, target)
+            except BaseException:
+                os.replace(previous, target)  # the previous place stays usable under its own name
+                raise
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except OSError as err:
+        kept = f"the place {slug} is as it was" if target.exists() else f"no place {slug} was made"
+        raise oserror_to_output_error(err, target, done=kept) from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

@@ -10,13 +10,14 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from civicdata.core import settings
-from civicdata.data.places import check_place, list_places, place_folder
+from civicdata.core.errors import OutputPathError, SettingsError
+from civicdata.core.files import write_file
+from civicdata.data.places import check_place, list_places, load_place, place_folder, read_meta
 
 #: Tables the lessons (notebooks 00-06) read from the current place; a place without them only suits
 #: notebook 07 and the posters.
@@ -31,23 +32,34 @@ def place_setting_file() -> Path:
 def use_place(slug: str | None, *, echo: Callable[[str], None] = print) -> str:
     """Make ``slug`` the place every notebook uses (``None``: back to the default place). Returns the slug.
 
-    The place folder must exist and match its manifest. ``CIVICDATA_PLACE``, when set, still wins; the
-    message says so.
+    The whole place is checked before the setting is saved: its folder exists, every file matches its
+    manifest, ``place.json`` has every key the workbook reads, and its tables can be read. A place that
+    fails any check is refused (the setting stays as it was). ``CIVICDATA_PLACE``, when set, still wins;
+    the message says so.
     """
     setting = place_setting_file()
-    if slug is None:
-        setting.unlink(missing_ok=True)
-        chosen = settings.DEFAULT_PLACE
-    else:
-        check_place(slug)
-        setting.parent.mkdir(parents=True, exist_ok=True)
-        setting.write_text(slug + "\n", encoding="utf-8")
-        chosen = slug
+    chosen = settings.DEFAULT_PLACE if slug is None else slug
+    if slug is not None:  # going back to the default only removes the setting
+        check_place(slug)  # exists, manifest, files present, place.json complete
+        load_place(slug)  # and its tables can be read
+    try:
+        if slug is None:
+            setting.unlink(missing_ok=True)
+        else:
+            setting.parent.mkdir(parents=True, exist_ok=True)
+            write_file(slug + "\n", setting)
+    except (OSError, OutputPathError) as err:
+        reason = err.message if isinstance(err, OutputPathError) else (err.strerror or type(err).__name__)
+        raise SettingsError(
+            f"Could not switch the notebooks to {chosen}: {reason}",
+            hint="Make that folder writable, or set the place for this session only with the CIVICDATA_PLACE "
+            f"environment variable (CIVICDATA_PLACE={chosen}).",
+        ) from None
     places = list_places().set_index("slug")
     name = places.loc[chosen, "name"] if chosen in places.index else chosen
     echo(f"Every notebook now uses {name} ({chosen}). Restart a running notebook's kernel to switch it.")
-    meta_file = place_folder(chosen) / "place.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    folder = place_folder(chosen)
+    meta = read_meta(folder) if (folder / "place.json").exists() else {}
     lacking = [table for table in LESSON_TABLES if table not in meta.get("tables", LESSON_TABLES)]
     if lacking:
         echo(f"Warning: {chosen} has no table {', '.join(lacking)}, which the lessons (notebooks 00-06) use, so "
