@@ -35,7 +35,12 @@ from civicdata.core.errors import (
     PlaceNotFoundError,
     YearNotSupportedError,
 )
+from civicdata.data.census_api.deadline import Deadline
 from civicdata.data.census_api.session import TimeoutSession, is_offline, offline_error
+
+#: A boundary file is a few megabytes: it may take this many times the network deadline to download
+#: on a slow connection (2 minutes by default), never more.
+DOWNLOAD_DEADLINE_FACTOR = 4
 
 BASE_URL = "https://www2.census.gov/geo/tiger"
 #: Years with cartographic boundary tract files at GENZ{year}/shp/.
@@ -86,33 +91,45 @@ def _download(url: str, target: Path, session: requests.Session | None) -> None:
     if is_offline():
         raise offline_error("the Census boundary file server")
     session = session if session is not None else TimeoutSession()
-    response = session.get(url, stream=True)
-    if response.status_code == 404:
-        raise DataNotAvailableError(
-            f"The Census Bureau has no boundary file at {url}.",
-            hint="Check the state and year; the newest year's files appear some months after the data.",
-        )
-    if response.status_code != 200:
-        raise CensusServerError(
-            f"The Census boundary file server answered HTTP {response.status_code}.",
-            hint="Try again in a few minutes.",
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    seconds = settings.network_deadline() * DOWNLOAD_DEADLINE_FACTOR
     error: CivicDataError | None = None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in response.iter_content(chunk_size=1 << 16):
-                out.write(chunk)
-        if not zipfile.is_zipfile(tmp_name):
-            error = CensusServerError("The boundary file download was incomplete or not a zip file.", hint="Try again.")
-        else:
-            os.replace(tmp_name, target)
-    except requests.RequestException:
-        error = CensusServerError("The boundary file download was interrupted.", hint="Try again.")
-    finally:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
+    with Deadline(seconds) as limit:
+        response = session.get(url, stream=True)
+        if response.status_code == 404:
+            raise DataNotAvailableError(
+                f"The Census Bureau has no boundary file at {url}.",
+                hint="Check the state and year; the newest year's files appear some months after the data.",
+            )
+        if response.status_code != 200:
+            raise CensusServerError(
+                f"The Census boundary file server answered HTTP {response.status_code}.",
+                hint="Try again in a few minutes.",
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for chunk in response.iter_content(chunk_size=1 << 16):
+                    out.write(chunk)
+            if limit.expired:
+                error = CensusServerError(
+                    f"The boundary file did not finish downloading within {seconds:.0f} seconds.",
+                    hint="The connection is too slow or stalled: try again later, or on a faster network.")
+            elif not zipfile.is_zipfile(tmp_name):
+                error = CensusServerError("The boundary file download was incomplete or not a zip file.",
+                                          hint="Try again.")
+            else:
+                os.replace(tmp_name, target)
+        except requests.RequestException:
+            how = f"too slow, so it was stopped after {seconds:.0f} seconds" if limit.expired else "interrupted"
+            error = CensusServerError(f"The boundary file download was {how}.", hint="Try again.")
+        except OSError as err:
+            error = CensusServerError(
+                f"The boundary file could not be saved in the cache ({err.strerror or type(err).__name__}).",
+                hint=f"Free some disk space or check the cache folder {settings.display_path(target.parent)}.")
+        finally:
+            if os.path.exists(tmp_name):
+                os.remove(tmp_name)
     if error is not None:
         raise error
 
@@ -174,6 +191,6 @@ def fetch_tract_boundaries(
     )
     if out.crs is None:
         out = out.set_crs("EPSG:4269")  # cb files are NAD83
-    out = out.to_crs("EPSG:4326").sort_values("GEOID", ignore_index=True)
+    out = out.to_crs("EPSG:4326").sort_values("GEOID", kind="stable", ignore_index=True)
     out.attrs.update({"source": "live", "boundary_file": path.name, "boundary_year": file_year})
     return out

@@ -44,6 +44,7 @@ from civicdata.data.census_api.session import (
     TIMEOUT_SECONDS,
     CensusSession,
     TimeoutSession,
+    census_session,
     clear_cache,
     get_session,
     is_offline,
@@ -52,7 +53,7 @@ from civicdata.data.census_api.session import (
 
 __all__ = [
     "ACS5_YEARS", "KEY_SIGNUP_URL", "LATEST_YEAR", "MAX_CODES_PER_REQUEST", "TIMEOUT_SECONDS",
-    "CensusSession", "TimeoutSession", "census_client", "check_year", "clear_cache", "dataset_for",
+    "CensusSession", "TimeoutSession", "census_client", "census_session", "check_year", "clear_cache", "dataset_for",
     "fetch_acs", "fetch_table_variables", "fetch_variable_labels", "get_session", "is_offline",
     "normalise_codes", "offline_error", "require_key", "scrub",
 ]

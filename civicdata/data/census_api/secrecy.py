@@ -14,6 +14,7 @@ import logging
 import re
 
 from civicdata.core import settings
+from civicdata.core.errors import CivicDataError
 
 _KEY_IN_TEXT = re.compile(r"(?i)(\bkey=)[^&\s'\"<>]+")
 
@@ -26,7 +27,11 @@ def scrub(text: object, key: str | None = None) -> str:
         'https://api.census.gov/data/2024/acs/acs5?get=NAME&key=REDACTED&for=us:1'
     """
     text = _KEY_IN_TEXT.sub(r"\1REDACTED", str(text))
-    for secret in {key, settings.get_api_key()}:
+    try:
+        configured = settings.get_api_key()
+    except CivicDataError:  # a key file we cannot read holds no key we could have sent
+        configured = None
+    for secret in (key, configured):
         if secret and len(secret) >= 4:
             text = text.replace(secret, "REDACTED")
     return text
