@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import us
 
-from civicdata.core.errors import PlaceNotFoundError
+from civicdata.core.errors import ArgumentError, PlaceNotFoundError
 
 COUNTIES_FILE = Path(__file__).with_name("counties.csv")
 
@@ -217,6 +217,29 @@ def _state_abbr(fips: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # the public function
 # --------------------------------------------------------------------------------------------------
+def check_place_argument(value: object, what: str) -> None:
+    """A state or county is a name, an abbreviation or a FIPS code: text, or a whole number. Refuse the rest.
+
+    Example:
+        >>> check_place_argument(["CT"], "state")
+        Traceback (most recent call last):
+        ...
+        civicdata.core.errors.ArgumentError: The state must be one name, abbreviation or FIPS code, not list ['CT'].
+        What to do: Write it as text, e.g. 'CT', 'Connecticut' or '09'; for several places, call once per place.
+    """
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return
+    import numpy as np  # pandas cells hold numpy numbers
+
+    if isinstance(value, np.integer):
+        return
+    example = "'CT', 'Connecticut' or '09'" if what == "state" else "'Capitol', 'Hartford County' or '110'"
+    raise ArgumentError(
+        f"The {what} must be one name, abbreviation or FIPS code, not {type(value).__name__} {value!r}.",
+        hint=f"Write it as text, e.g. {example}; for several places, call once per place.",
+    )
+
+
 def find_place(state: str | int, county: str | int | None = None) -> Place:
     """Look up a state (and optionally a county) by name, abbreviation or FIPS code, offline.
 
@@ -233,6 +256,9 @@ def find_place(state: str | int, county: str | int | None = None) -> Place:
         civicdata.core.errors.PlaceNotFoundError: There is no county called 'Hartfrod' in Connecticut.
         What to do: Did you mean Hartford County (a former county, used by the ACS until 2021)?
     """
+    check_place_argument(state, "state")
+    if county is not None:
+        check_place_argument(county, "county")
     found = find_state(state)
     if county is None or str(county).strip() == "":
         return Place(found.name, found.abbr, found.fips)

@@ -23,6 +23,8 @@ import pandas as pd
 
 from civicdata.core import settings
 from civicdata.core.errors import (
+    ArgumentError,
+    CensusUnreachableError,
     CivicDataError,
     DataNotAvailableError,
     VariableNotFoundError,
@@ -85,10 +87,36 @@ class _Request:
 # checking the arguments
 # --------------------------------------------------------------------------------------------------
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
-    text = str(value).strip().lower()
+    text = value.strip().lower() if isinstance(value, str) else None
     if text not in allowed:
-        raise CivicDataError(f"Unknown {what} {value!r}.", hint=f"Use one of: {', '.join(allowed)}.")
+        raise ArgumentError(f"Unknown {what} {value!r}.", hint=f"Use one of: {', '.join(allowed)}.")
     return text
+
+
+def whole_number(value: object) -> int | None:
+    """``value`` as an int when it is a whole number (2023, "2023", 2023.0), else None (2023.5, True, "soon").
+
+    Example:
+        >>> whole_number("2023"), whole_number(2023.0), whole_number(2023.5), whole_number(True)
+        (2023, 2023, None, None)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def check_flag(value: object, name: str) -> bool:
+    """``True``/``False`` arguments (geometry, quiet): refuse text such as "no", which Python counts as true."""
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, (int, np.integer)) and value in (0, 1)):
+        return bool(value)
+    raise ArgumentError(f"{name} must be True or False, not {value!r}.",
+                        hint=f"Write {name}=True or {name}=False (without quotes).")
 
 
 def check_year(year: int | str | None) -> int | None:
@@ -100,10 +128,7 @@ def check_year(year: int | str | None) -> int | None:
     """
     if year is None:
         return None
-    try:
-        value = int(year)
-    except (TypeError, ValueError):
-        value = None
+    value = whole_number(year)
     if value is None or not FIRST_YEAR <= value <= LATEST_YEAR:
         raise YearNotSupportedError(
             f"There are no ACS 5-year estimates for {year!r}.",
@@ -119,7 +144,10 @@ def _names(variables, table) -> tuple[dict[str, str], str | None]:
         raise CivicDataError("Give either variables or a table, not both.",
                              hint="e.g. get_acs(table='B19013') or get_acs(variables=['B19013_001']).")
     if table is not None:
-        return {}, str(table).strip().upper()
+        if not isinstance(table, str) or not table.strip():
+            raise ArgumentError(f"table must be a table id as text, such as 'B19013', not {table!r}.",
+                                hint="Put the id in quotes: get_acs(table='B19013').")
+        return {}, table.strip().upper()
     if variables is None:
         raise VariableNotFoundError(
             "No variables or table were given.",
@@ -129,9 +157,32 @@ def _names(variables, table) -> tuple[dict[str, str], str | None]:
     if isinstance(variables, str):
         variables = [variables]
     if isinstance(variables, dict):
-        pairs = [(str(name).strip(), code) for name, code in variables.items()]
+        pairs = [(name, code) for name, code in variables.items()]
+    elif isinstance(variables, (list, tuple, pd.Series, pd.Index, np.ndarray)):
+        pairs = [(None, code) for code in list(variables)]
     else:
-        pairs = [(None, code) for code in variables]
+        raise ArgumentError(
+            f"variables must be a code such as 'B19013_001', a list of codes or a dict of names to codes, "
+            f"not {type(variables).__name__} {variables!r}.",
+            hint="Put codes in quotes: get_acs(variables=['B19013_001']) or get_acs(variables={'income': "
+            "'B19013_001'}).",
+        )
+    if not pairs:
+        raise VariableNotFoundError(
+            "The list of variables is empty.",
+            hint="Give at least one code, e.g. get_acs(variables=['B19013_001']); find codes with "
+            "search_variables('income').",
+        )
+    bad = [(name, code) for name, code in pairs if not isinstance(code, str)
+           or (name is not None and not (isinstance(name, str) and name.strip()))]
+    if bad:
+        name, code = bad[0]
+        what = f"the name {name!r}" if isinstance(code, str) else f"{code!r} ({type(code).__name__})"
+        raise ArgumentError(
+            f"Every variable must be a code written as text, with a non-empty text name; {what} is not.",
+            hint="Put codes in quotes, e.g. 'B19013_001', and give each a short name: {'income': 'B19013_001'}.",
+        )
+    pairs = [(name.strip() if name is not None else None, code) for name, code in pairs]
     names: dict[str, str] = {}
     for name, code in pairs:
         clean = normalise_code(code)
@@ -356,13 +407,23 @@ def _answer_live(request: _Request, strict: bool, reason: str) -> tuple[pd.DataF
         raise DataNotAvailableError("Live Census access (civicdata.data.census_api) is not installed here.",
                                     hint="Use the bundled data (source='auto' or 'bundled').")
     year = request.year or LATEST_YEAR
-    if not request.names:
-        variables = live.fetch_table_variables(request.table, year)
-        request.names = {c: c for c in variables["name"]}
-    api_codes = [f"{c}{suffix}" for c in request.codes for suffix in ("E", "M")]
     state_fips = request.state.state_fips if request.state else None
     county_fips = request.county.county_fips if request.county else None
-    raw = live.fetch_acs(request.geography, api_codes, state_fips, county_fips, year)
+    try:
+        if not request.names:
+            variables = live.fetch_table_variables(request.table, year)
+            request.names = {c: c for c in variables["name"]}
+        api_codes = [f"{c}{suffix}" for c in request.codes for suffix in ("E", "M")]
+        raw = live.fetch_acs(request.geography, api_codes, state_fips, county_fips, year)
+    except CensusUnreachableError as err:
+        if strict:
+            raise
+        # source="auto": neither the bundled data nor the network could answer. Say both, as "not available".
+        raise DataNotAvailableError(
+            f"{reason[0].upper()}{reason[1:]}, and the live Census API could not be reached: {err.message}",
+            hint=f"{err.hint} Or ask your facilitator to prefetch this place, or use the bundled default place "
+            "(call get_acs without state and county).",
+        ) from None
     frame = _frame_from(raw, request.names, True)
     info = {"source": "live", "place": request.county.slug if request.county else None, "year": year,
             "vintage": f"{year - 4}-{year}", "has_moe": True, "label": request.where}
@@ -463,6 +524,7 @@ def get_acs(
     geography = _choice(geography, GEOGRAPHIES, "geography")
     output = _choice(output, OUTPUTS, "output")
     source = _choice(source, SOURCES, "source")
+    geometry, quiet = check_flag(geometry, "geometry"), check_flag(quiet, "quiet")
     year = check_year(year)
     names, table = _names(variables, table)
     state_place, county_place, default_slug = _resolve_place(geography, state, county)

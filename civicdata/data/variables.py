@@ -17,16 +17,22 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import sys
+import time
 
 import pandas as pd
 
 from civicdata.core import settings
-from civicdata.core.errors import CivicDataError, VariableNotFoundError
+from civicdata.core.errors import ArgumentError, CivicDataError, VariableNotFoundError
 
 #: A variable code like B19013_001 (with or without E/M), C17002_002, S2801_C01_019.
 CODE_PATTERN = re.compile(r"^([A-Z]{1,2}\d{4,5}[A-Z]{0,2})_(\d{3}|C\d{2}_\d{3})([EM]|PE|PM)?$")
 TABLE_PATTERN = re.compile(r"^[A-Z]{1,2}\d{4,5}[A-Z]{0,2}$")
 COLUMNS = ["name", "label", "concept", "source"]
+#: After the live variable list could not be reached, search offline for this many seconds before trying
+#: again (each try may take the whole network deadline).
+RETRY_LIVE_AFTER_SECONDS = 300.0
+_LIVE_FAILED: dict[str, float] = {}
 
 
 def normalise_code(code: str) -> str:
@@ -75,10 +81,17 @@ def _live_variables(year: int | None) -> pd.DataFrame | None:
     fetch = getattr(live, "fetch_variable_labels", None)
     if fetch is None:
         return None
+    failed_at = _LIVE_FAILED.get("at")
+    if failed_at is not None and time.monotonic() - failed_at < RETRY_LIVE_AFTER_SECONDS:
+        return None
     try:
         frame = fetch(year) if year else fetch()
-    except CivicDataError:
+    except CivicDataError as err:
+        _LIVE_FAILED["at"] = time.monotonic()
+        print(f"Note: only the bundled variables were searched; the live list failed: {err.message}",
+              file=sys.stderr)
         return None
+    _LIVE_FAILED.pop("at", None)
     frame = frame.reindex(columns=["name", "label", "concept"]).fillna("")
     return frame.assign(source=f"live: ACS {year or 'latest'} 5-year")
 
@@ -93,7 +106,12 @@ def search_variables(text: str, year: int | None = None, slug: str | None = None
         >>> search_variables("median household income")["name"].tolist()
         ['B19013_001']
     """
-    words = [w for w in str(text).lower().split() if w]
+    if not isinstance(text, str):
+        raise ArgumentError(f"search_variables looks for words, written as text, not {type(text).__name__} {text!r}.",
+                            hint="Put the words in quotes, e.g. search_variables('internet subscription').")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise ArgumentError(f"year must be a whole number such as 2023, not {year!r}.", hint="e.g. year=2023.")
+    words = [w for w in text.lower().split() if w]
     frames = [bundled_variables(slug)]
     live = _live_variables(year)
     if live is not None:

@@ -35,7 +35,7 @@ import folium
 import numpy as np
 
 from civicdata.core.errors import MapError
-from civicdata.maps.map_data import MISSING_COLOR, UNRELIABLE_CV, MapData, map_data
+from civicdata.maps.map_data import MISSING_COLOR, UNRELIABLE_CV, MapData, check_points, map_data
 from civicdata.maps.map_layers import MapPanel, TractLayer
 from civicdata.maps.web_geometry import WEB_DECIMALS, WEB_TOLERANCE_M, web_geometry
 
@@ -135,6 +135,7 @@ def choropleth_map(
     """
     if unreliable not in ("hatch", "outline"):
         raise MapError(f"unreliable={unreliable!r} is not an option.", hint='Use "hatch" or "outline".')
+    check_points(points)
     data = map_data(gdf, column, moe_column, scheme=scheme, k=k, label=label, title=title, source=source,
                     fmt=fmt, name_column=name_column)
     tracts = data.tracts

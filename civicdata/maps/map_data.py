@@ -86,10 +86,25 @@ def value_formatter(column: str, fmt: str | Callable[[float], str] | None = None
     ('$91,541', '12.3%')
     """
     if callable(fmt):
-        return fmt
+        return _checked_formatter(fmt, repr(fmt))
     if fmt is None:
         fmt = "${:,.0f}" if str(column).startswith("B19013") else "{:,.0f}"
-    return lambda x: fmt.format(x)
+    if not isinstance(fmt, str):
+        raise MapError(f"fmt must be a format such as '{{:.1f}}%' or a function, not {fmt!r}.",
+                       hint="e.g. fmt='${:,.0f}' for dollars or fmt='{:.1f}%' for percentages.")
+    formatter = _checked_formatter(fmt.format, repr(fmt))
+    formatter(1234.5)  # a broken format is reported now, not in the middle of drawing
+    return formatter
+
+
+def _checked_formatter(function: Callable[[float], str], shown: str) -> Callable[[float], str]:
+    def formatted(x: float) -> str:
+        try:
+            return str(function(x))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+            raise MapError(f"The value format {shown} does not work for the number {x!r} ({type(err).__name__}).",
+                           hint="Use one pair of braces with a number format, e.g. '{:,.0f}' or '{:.1f}%'.") from None
+    return formatted
 
 
 def _estimate_text(est: float, moe: float | None, fmt: Callable[[float], str], coded: bool) -> str:
@@ -156,6 +171,40 @@ class MapData:
                 f"hatched); {self.n_missing} have no estimate (grey). Margins of error are at 90% confidence.")
 
 
+def check_map_table(gdf) -> None:
+    """A map needs a GeoDataFrame (a table with shapes); say so plainly for anything else."""
+    import geopandas as gpd
+
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        kind = "a table without shapes" if isinstance(gdf, pd.DataFrame) else type(gdf).__name__
+        raise MapError(f"A map needs a table of tract shapes (a GeoDataFrame), not {kind}.",
+                       hint="Get one with get_acs(..., geometry=True), or merge your table with load_boundaries().")
+    try:
+        gdf.geometry  # noqa: B018 - a GeoDataFrame without an active geometry column raises here
+    except AttributeError:
+        raise MapError("This table has no geometry column, so there is nothing to draw.",
+                       hint="Get the table with get_acs(..., geometry=True).") from None
+
+
+def check_points(points) -> None:
+    """Points (library outlets) must be a GeoDataFrame of points, or None."""
+    import geopandas as gpd
+
+    if points is not None and not isinstance(points, gpd.GeoDataFrame):
+        raise MapError(f"points must be a table of points (a GeoDataFrame), not {type(points).__name__}.",
+                       hint="e.g. points=load_libraries('CT'), or leave points out.")
+
+
+def _check_numbers(values: pd.Series, name: str) -> None:
+    """Refuse a text column (names, symbols): mapped as numbers it would silently show every tract grey."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    text = values[values.notna() & numeric.isna()]
+    if len(text):
+        raise MapError(f"The column {name!r} holds text, such as {str(text.iloc[0])!r}, not numbers.",
+                       hint="Map a column of estimates (numbers), e.g. 'B19013_001E'; clean symbols first "
+                       "(get_acs and read_census_download do).")
+
+
 def map_data(gdf, column: str, moe_column: str | None = None, *, scheme: str = "quantiles", k: int = 5,
              label: str | None = None, title: str | None = None, source: str | None = None,
              fmt: str | Callable[[float], str] | None = None, name_column: str = "NAME") -> MapData:
@@ -164,6 +213,14 @@ def map_data(gdf, column: str, moe_column: str | None = None, *, scheme: str = "
     Used by :func:`choropleth_map` and :func:`civicdata.maps.static_maps.static_map` so both show the
     same classes, marks and numbers. The MOE column defaults to ``column`` with ``E`` -> ``M``.
     """
+    check_map_table(gdf)
+    for name, value in (("column", column), ("moe_column", moe_column), ("name_column", name_column)):
+        if value is not None and not isinstance(value, str):
+            raise MapError(f"{name} must be one column name as text, not {value!r}.",
+                           hint="e.g. choropleth_map(tracts, 'B19013_001E').")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise MapError(f"k (the number of classes) must be a whole number of at least 1, not {k!r}.",
+                       hint="Maps usually have 4 to 7 classes, e.g. k=5.")
     if column not in gdf.columns:
         raise MapError(f"There is no column {column!r} in this table.",
                        hint=f"Pick one of: {', '.join(map(str, gdf.columns[:12]))}...")
@@ -183,6 +240,12 @@ def map_data(gdf, column: str, moe_column: str | None = None, *, scheme: str = "
     coded = str(column).startswith("B19013")
 
     tracts = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].copy()
+    if tracts.empty:
+        raise MapError("There are no shapes to map: every row's geometry is missing or empty.",
+                       hint="Get the table with geometry=True, e.g. get_acs(..., geometry=True).")
+    for name in (column, moe_column):
+        if name is not None:
+            _check_numbers(tracts[name], name)
     est = pd.to_numeric(tracts[column], errors="coerce").astype("float64")
     moes = (pd.to_numeric(tracts[moe_column], errors="coerce").astype("float64") if moe_column
             else pd.Series(np.nan, index=tracts.index))

@@ -25,8 +25,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from civicdata.core.errors import OfflineMapError
-from civicdata.core.files import save_new_file
+from civicdata.core.errors import MapError, OfflineMapError
+from civicdata.core.files import check_output_path, save_new_file, write_file
 
 _PACKAGE = "js_lib_leaflet"
 _STATIC = ("static", "js_lib_leaflet")
@@ -160,12 +160,17 @@ def save_map(m, path: str | Path, self_contained: bool = True, overwrite: bool =
         >>> "cdn.jsdelivr.net" in out.read_text(encoding="utf-8")
         False
     """
-    path = Path(path)
+    if not callable(getattr(m, "get_root", None)):
+        raise MapError(f"save_map saves a folium map, not {type(m).__name__}.",
+                       hint="Pass the map that choropleth_map(...) returned: save_map(m, 'my-work/map.html'). "
+                       "For a matplotlib figure use save_figure(fig, 'map.png').")
+    path = check_output_path(path)  # before rendering: a folder, a missing folder, a read-only disk
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise MapError(f"A web map is saved as an .html file, not {path.suffix or 'a name without extension'}.",
+                       hint=f"End the name with .html, e.g. {path.with_suffix('.html').name}.")
     html = m.get_root().render()
     if self_contained:
         html = self_contained_html(html)
     if not overwrite:
         return save_new_file(html, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_file(html, path)

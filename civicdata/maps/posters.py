@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from civicdata.core.errors import DataNotAvailableError, VariableNotFoundError
-from civicdata.core.files import save_new_file
+from civicdata.core.errors import ArgumentError, DataNotAvailableError, VariableNotFoundError
+from civicdata.core.files import check_output_path, save_new_file, write_file
 from civicdata.maps.poster_topics import STANDARD_ORDER, TOPICS, Topic, default_topics, prompts_for
 
 LETTER = (8.5, 11.0)  # inches: US letter, portrait
@@ -233,9 +233,17 @@ def make_posters(place: str | None = None, topics: list[str] | None = None, out:
 
     from civicdata.core import settings
 
+    out = check_output_path(out)  # before any drawing: a folder, a missing folder, a read-only or full disk
+    if place is not None and not isinstance(place, str):
+        raise ArgumentError(f"place must be a place folder name such as 'allegheny-pa', not {place!r}.",
+                            hint="See list_places() for the names.")
+    topics = [topics] if isinstance(topics, str) else topics
+    if topics is not None and not isinstance(topics, (list, tuple)):
+        raise ArgumentError(f"topics must be a list of topic names, not {topics!r}.",
+                            hint=f"e.g. topics=['income', 'no-internet']; choose from: {', '.join(STANDARD_ORDER)}.")
     slug = place or settings.current_place()
     topics = list(topics) if topics else default_topics(slug)
-    unknown = [t for t in topics if t not in TOPICS]
+    unknown = [str(t) for t in topics if not isinstance(t, str) or t not in TOPICS]
     if unknown:
         raise VariableNotFoundError(f"Unknown poster topic(s): {', '.join(unknown)}.",
                                     hint=f"Choose from: {', '.join(STANDARD_ORDER)}.")
@@ -252,7 +260,6 @@ def make_posters(place: str | None = None, topics: list[str] | None = None, out:
                 hint=f"Its posters can use: {', '.join(default_topics(slug)) or 'none of the standard topics'}.")
     has_moe = bool(meta.get("has_moe", True))
 
-    out = Path(out)
     pages = [(_poster_page(TOPICS[key], n, gdf, county, libraries, meta, scheme, k), key)
              for n, key in enumerate(topics, start=1)]
     stations = [(n, TOPICS[key], data) for n, ((_, data), key) in enumerate(pages, start=1)]
@@ -267,7 +274,5 @@ def make_posters(place: str | None = None, topics: list[str] | None = None, out:
     for fig in [cover] + [fig for (fig, _), _key in pages]:
         plt.close(fig)
     if overwrite:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(buffer.getvalue())
-        return out
+        return write_file(buffer.getvalue(), out)
     return save_new_file(buffer.getvalue(), out)

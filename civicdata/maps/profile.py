@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from civicdata.core.errors import ArgumentError, MapError
+
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; max-width: 52rem;
        margin: 1.5rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
@@ -40,6 +42,9 @@ th { background: #f0f0f0; }
 
 def figure_png(fig, dpi: int = 110) -> bytes:
     """The PNG bytes of a matplotlib figure (without a creation date, so the bytes are repeatable)."""
+    if not callable(getattr(fig, "savefig", None)):
+        raise ArgumentError(f"figure_png needs a matplotlib figure, not {type(fig).__name__}.",
+                            hint="e.g. fig, ax = plt.subplots(); ...; figure_png(fig).")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
@@ -52,6 +57,31 @@ def figure_pdf(fig) -> bytes:
     return buffer.getvalue()
 
 
+def _texts(value: object, name: str) -> list[str]:
+    """A list of sentences (notes, partners); one sentence alone is refused rather than split into letters."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple, pd.Series)):
+        raise ArgumentError(f"{name} must be a list of sentences, not {type(value).__name__}.",
+                            hint=f'Put the sentences in square brackets: {name}=["First note.", "Second note."].')
+    bad = [v for v in value if not isinstance(v, str)]
+    if bad:
+        raise ArgumentError(f"Every item of {name} must be text, not {type(bad[0]).__name__} {bad[0]!r}.",
+                            hint="Write each as a sentence in quotes, or use str(...).")
+    return list(value)
+
+
+def _check_page(title: object, subtitle: object, table: object, extra_tables: object) -> None:
+    for name, value in (("title", title), ("subtitle", subtitle)):
+        if not isinstance(value, str):
+            raise ArgumentError(f"The {name} must be text, not {type(value).__name__}.", hint=f'e.g. {name}="..."')
+    if not isinstance(table, pd.DataFrame):
+        raise ArgumentError(f"table must be a pandas DataFrame (the numbers of the profile), not "
+                            f"{type(table).__name__}.", hint="Build it with pd.DataFrame(rows).")
+    for item in extra_tables:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], pd.DataFrame)):
+            raise ArgumentError("extra_tables must be a list of (heading, DataFrame) pairs.",
+                                hint='e.g. extra_tables=[("Partners", partners_table)].')
+
+
 def profile_html(title: str, subtitle: str, *, table: pd.DataFrame, notes: Sequence[str],
                  map_png: bytes | None = None, map_alt: str = "", partners: Sequence[str] = (),
                  extra_tables: Sequence[tuple[str, pd.DataFrame]] = ()) -> str:
@@ -60,8 +90,14 @@ def profile_html(title: str, subtitle: str, *, table: pd.DataFrame, notes: Seque
     Everything is inside the one file (the map is embedded, there is no external style sheet), so
     it can be emailed or opened with no network.
     """
-    if map_png is not None and not map_alt.strip():
-        raise ValueError("The map needs alt text: a sentence saying what it shows.")
+    _check_page(title, subtitle, table, extra_tables)
+    notes, partners = _texts(notes, "notes"), _texts(partners, "partners")
+    if map_png is not None and not isinstance(map_png, (bytes, bytearray)):
+        raise ArgumentError("map_png must be the PNG bytes of a figure, e.g. figure_png(fig).",
+                            hint="Make it with map_png=figure_png(fig).")
+    if map_png is not None and not (isinstance(map_alt, str) and map_alt.strip()):
+        raise MapError("The map needs alt text: a sentence saying what it shows.",
+                       hint='Pass map_alt="A map of ... It shows ...".')
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -98,6 +134,11 @@ def profile_pdf(title: str, subtitle: str, *, draw_map: Callable, table: pd.Data
     """
     import matplotlib.pyplot as plt
 
+    _check_page(title, subtitle, table, extra_tables)
+    notes, partners = _texts(notes, "notes"), _texts(partners, "partners")
+    if not callable(draw_map):
+        raise ArgumentError("draw_map must be a function that draws the map on the axes it is given.",
+                            hint="e.g. draw_map=lambda ax: draw_tracts(ax, data).")
     fig = plt.figure(figsize=(8.5, 11))
     fig.text(0.06, 0.965, title, fontsize=16, weight="bold", va="top", parse_math=False)
     fig.text(0.06, 0.938, subtitle, fontsize=10, va="top", parse_math=False)

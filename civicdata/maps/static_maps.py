@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -25,8 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from civicdata.core.errors import MapError
-from civicdata.maps.map_data import MISSING_COLOR, UNRELIABLE_CV, MapData, map_data
+from civicdata.core.errors import ArgumentError, MapError
+from civicdata.core.files import check_output_path, write_file
+from civicdata.maps.map_data import MISSING_COLOR, UNRELIABLE_CV, MapData, check_points, map_data
 
 #: Hatch used for unreliable tracts (matplotlib pattern: diagonal lines).
 HATCH = "////"
@@ -51,6 +53,7 @@ def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
     """
     if unreliable not in ("hatch", "outline"):
         raise MapError(f"unreliable={unreliable!r} is not an option.", hint='Use "hatch" or "outline".')
+    check_points(points)
     tracts = data.tracts
     crs = tracts.geometry.estimate_utm_crs()
     tracts = tracts.to_crs(crs)
@@ -156,13 +159,16 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 200) -> Path:
         >>> out.suffix
         '.png'
     """
-    path = Path(path)
+    if not isinstance(fig, Figure):
+        raise ArgumentError(f"save_figure saves a matplotlib Figure, not {type(fig).__name__}.",
+                            hint="Pass the figure that static_map(...) returned: save_figure(fig, 'map.png').")
+    path = check_output_path(path)  # before drawing: a folder, a missing folder, a read-only disk
     suffix = path.suffix.lower()
     if suffix not in (".png", ".pdf"):
         raise MapError(f"Cannot save a map as {suffix or 'a file without extension'}.",
                        hint="End the file name with .png (screens) or .pdf (print).")
     metadata = {"Software": None} if suffix == ".png" else {"Creator": None, "Producer": None,
                                                             "CreationDate": None}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, metadata=metadata, facecolor="white")
-    return path
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=suffix[1:], dpi=dpi, metadata=metadata, facecolor="white")
+    return write_file(buffer.getvalue(), path)  # whole or not at all

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from civicdata.core.errors import MoeValueError
-from civicdata.moe.arrays import as_columns, as_float, check_moe, keep_index, scalar_or_array
+from civicdata.moe.arrays import as_columns, as_float, check_moe, keep_index, numbers, scalar_or_array
 
 __all__ = ["Z90", "z_value", "moe_sum", "moe_prop", "moe_ratio", "moe_product", "se_from_moe", "rescale_moe"]
 
@@ -98,12 +98,17 @@ def moe_sum(moes: Any, estimates: Any = None) -> Any:
     >>> moe_sum(frame).tolist()
     [5.0, 10.0]
     """
-    m, index, rowwise = as_columns(moes)
+    m, index, rowwise = as_columns(moes, "moes")
     check_moe(m)
     if estimates is None:
         terms = m
     else:
-        e, _, _ = as_columns(estimates)
+        e, e_index, _ = as_columns(estimates, "estimates")
+        if index is not None and e_index is not None and not index.equals(e_index) and e.shape == m.shape:
+            raise MoeValueError(
+                "moe_sum got MOEs and estimates whose rows do not line up (different row labels).",
+                hint="Take both from the same table, in the same order (e.g. two lists of columns of one DataFrame).",
+            )
         if e.shape != m.shape:
             raise MoeValueError(
                 f"moe_sum got {m.shape[1]} MOEs per row but {e.shape[1]} estimates per row "
@@ -134,7 +139,7 @@ def moe_ratio(num: Any, den: Any, moe_num: Any, moe_den: Any) -> Any:
     >>> moe_ratio(50, 100, 6, 8)
     0.07211102550927978
     """
-    num, den, moe_num, moe_den = as_float(num), as_float(den), as_float(moe_num), as_float(moe_den)
+    num, den, moe_num, moe_den = numbers("moe_ratio", num=num, den=den, moe_num=moe_num, moe_den=moe_den)
     check_moe(moe_num, moe_den)
     with np.errstate(all="ignore"):
         ratio = num / den
@@ -160,7 +165,7 @@ def moe_prop(num: Any, den: Any, moe_num: Any, moe_den: Any) -> Any:
     >>> round(moe_prop(50, 100, 3, 8), 4)        # 9 - 0.25 * 64 < 0: falls back to the ratio formula
     0.05
     """
-    num, den, moe_num, moe_den = as_float(num), as_float(den), as_float(moe_num), as_float(moe_den)
+    num, den, moe_num, moe_den = numbers("moe_prop", num=num, den=den, moe_num=moe_num, moe_den=moe_den)
     check_moe(moe_num, moe_den)
     with np.errstate(all="ignore"):
         prop = num / den
@@ -182,7 +187,7 @@ def moe_product(est1: Any, est2: Any, moe1: Any, moe2: Any) -> Any:
     >>> moe_product(0.25, 400, 0.05, 20)
     20.615528128088304
     """
-    est1, est2, moe1, moe2 = as_float(est1), as_float(est2), as_float(moe1), as_float(moe2)
+    est1, est2, moe1, moe2 = numbers("moe_product", est1=est1, est2=est2, moe1=moe1, moe2=moe2)
     check_moe(moe1, moe2)
     result = np.sqrt(est1**2 * moe2**2 + est2**2 * moe1**2)
     return scalar_or_array(result, est1, est2, moe1, moe2)
@@ -200,7 +205,7 @@ def se_from_moe(moe: Any, clevel: float = 0.90) -> Any:
     >>> se_from_moe(1645)
     1000.0
     """
-    moe = as_float(moe)
+    moe = as_float(moe, "moe")
     check_moe(moe)
     return scalar_or_array(moe / z_value(clevel), moe)
 
@@ -213,7 +218,7 @@ def rescale_moe(moe: Any, from_level: float = 0.90, to_level: float = 0.95) -> A
     >>> round(rescale_moe(1645), 1)                # 90% -> 95%: z 1.645 -> 1.960
     1960.0
     """
-    moe = as_float(moe)
+    moe = as_float(moe, "moe")
     check_moe(moe)
     return scalar_or_array(moe * (z_value(to_level) / z_value(from_level)), moe)
 

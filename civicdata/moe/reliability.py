@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from civicdata.core.errors import MoeValueError
-from civicdata.moe.arrays import as_float, check_moe, is_scalar, keep_index, scalar_or_array
+from civicdata.moe.arrays import as_float, check_moe, is_scalar, keep_index, numbers, scalar_or_array
 from civicdata.moe.formulas import Z90, z_value
 
 __all__ = ["cv", "confidence_interval", "z_score", "significance", "reliability"]
@@ -35,7 +35,7 @@ def cv(estimate: Any, moe: Any) -> Any:
     >>> round(cv(564757, 10127), 2)
     1.09
     """
-    estimate, moe = as_float(estimate), as_float(moe)
+    estimate, moe = numbers("cv", estimate=estimate, moe=moe)
     check_moe(moe)
     with np.errstate(all="ignore"):
         result = (moe / Z90) / np.abs(estimate) * 100
@@ -60,7 +60,7 @@ def confidence_interval(estimate: Any, moe: Any, lower: float | None = 0,
     >>> confidence_interval(97.0, 4.5, upper=100)
     (92.5, 100.0)
     """
-    estimate, moe = as_float(estimate), as_float(moe)
+    estimate, moe = numbers("confidence_interval", estimate=estimate, moe=moe)
     check_moe(moe)
     low, high = estimate - moe, estimate + moe
     if lower is not None:  # np.maximum/np.minimum keep NaN as NaN
@@ -82,7 +82,7 @@ def z_score(est1: Any, est2: Any, moe1: Any, moe2: Any, clevel: float = 0.90) ->
     >>> round(z_score(120, 100, 16.45, 16.45), 3)
     1.414
     """
-    est1, est2, moe1, moe2 = as_float(est1), as_float(est2), as_float(moe1), as_float(moe2)
+    est1, est2, moe1, moe2 = numbers("z_score", est1=est1, est2=est2, moe1=moe1, moe2=moe2)
     check_moe(moe1, moe2)
     z = z_value(clevel)
     difference = est1 - est2
@@ -136,10 +136,14 @@ def reliability(cv: Any, high: float = 12, low: float = 40) -> Any:
     >>> reliability(pd.Series([3.2, 14.0, 80.0])).tolist()
     ['high', 'medium', 'low']
     """
+    for name, value in (("high", high), ("low", low)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise MoeValueError(f"reliability(): {name}={value!r} must be a number (a CV in percent).",
+                                hint="e.g. reliability(cv_values, high=12, low=40).")
     if high > low:
         raise MoeValueError(f"reliability(): high={high} must not be above low={low}.",
                             hint="high is the smaller CV threshold (e.g. 12), low the larger (e.g. 40).")
-    values = as_float(cv)
+    values = as_float(cv, "cv")
     array = np.atleast_1d(np.asarray(values, dtype="float64"))
     labels = np.select([array <= high, array <= low, array > low], ["high", "medium", "low"], default="")
     result = np.where(np.isnan(array), None, labels.astype(object))
