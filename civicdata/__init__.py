@@ -31,7 +31,8 @@ HELPERS: dict[str, str] = {
         ["CivicDataError", "PlaceNotFoundError", "VariableNotFoundError", "YearNotSupportedError",
          "DataNotAvailableError", "NoApiKeyError", "InvalidApiKeyError", "CensusUnreachableError",
          "CensusServerError", "EmptyResultError", "DataIntegrityError", "PlaceExistsError", "MoeValueError",
-         "MapError", "OfflineMapError", "UnknownExerciseError"],
+         "MapError", "OfflineMapError", "UnknownExerciseError", "ArgumentError", "SettingsError",
+         "OutputPathError", "CacheError"],
         "civicdata.core.errors"),
     **dict.fromkeys(["DEFAULT_PLACE", "current_place", "get_api_key", "data_dir", "places_dir"],
                     "civicdata.core.settings"),
@@ -49,6 +50,7 @@ HELPERS: dict[str, str] = {
     "load_state_data_centers": "civicdata.data.state_data_centers",
     "prefetch": "civicdata.data.prefetch",
     "use_place": "civicdata.data.use_place",
+    "census_session": "civicdata.data.census_api.session",
     # moe: margins of error
     **dict.fromkeys(["moe_sum", "moe_prop", "moe_ratio", "moe_product", "se_from_moe", "rescale_moe", "z_value"],
                     "civicdata.moe.formulas"),

@@ -1,7 +1,8 @@
 """The ``civicdata`` command: ``civicdata doctor``, and more subcommands as the workbook grows.
 
-Each subcommand lives in its own small function; errors are printed as plain messages with a next
-step, never as tracebacks.
+Each subcommand lives in its own small function. Whatever goes wrong ends in one plain message with a
+next step on stderr and a non-zero exit code (2 for a problem we recognise, 1 for anything unexpected,
+130 for Ctrl-C), never in a traceback; ``civicdata --debug ...`` shows the traceback too, for a bug report.
 
 Example (in a terminal):
     $ civicdata doctor
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 
 from civicdata.core.errors import CivicDataError
 
@@ -63,22 +65,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="civicdata", description="Helpers for the civic data workbook (offline-first ACS data)."
     )
+    debug_help = "on an error, also show the full traceback (for a bug report)"
+    parser.add_argument("--debug", action="store_true", help=debug_help)
+    # --debug also works after the subcommand (civicdata posters --debug); SUPPRESS keeps the one given first.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("doctor", help="check the environment, the bundled data, the key and the network")
+    p = sub.add_parser("doctor", parents=[common],
+                       help="check the environment, the bundled data, the key and the network")
     p.add_argument("--offline", action="store_true", help="skip the network check")
     p.set_defaults(func=_doctor)
 
     from civicdata.classroom.hub_link import DEFAULT_BRANCH, DEFAULT_NOTEBOOK, DEFAULT_REPO_URL
 
-    p = sub.add_parser("hub-link", help="print an nbgitpuller link that opens the workbook on a JupyterHub")
+    p = sub.add_parser("hub-link", parents=[common],
+                       help="print an nbgitpuller link that opens the workbook on a JupyterHub")
     p.add_argument("--hub", required=True, metavar="URL", help="the JupyterHub address, e.g. https://hub.example.org")
     p.add_argument("--repo", default=DEFAULT_REPO_URL, metavar="URL", help="the workbook repository to pull")
     p.add_argument("--branch", default=DEFAULT_BRANCH, help="the branch to pull (default: %(default)s)")
     p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help="the notebook to open (default: %(default)s)")
     p.set_defaults(func=_hub_link)
 
-    p = sub.add_parser("prefetch", help="download a county's workshop data (needs a key) to use offline later")
+    p = sub.add_parser("prefetch", parents=[common],
+                       help="download a county's workshop data (needs a key) to use offline later")
     p.add_argument("--state", required=True, help="state name, abbreviation or FIPS code, e.g. NC")
     p.add_argument("--county", required=True, help="county name or FIPS code, e.g. Orange")
     p.add_argument("--year", type=int, default=2024, help="last year of the ACS 5-year release (default: %(default)s)")
@@ -86,12 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing place folder")
     p.set_defaults(func=_prefetch)
 
-    p = sub.add_parser("use-place", help="switch every notebook to a bundled or prefetched place")
+    p = sub.add_parser("use-place", parents=[common],
+                       help="switch every notebook to a bundled or prefetched place")
     p.add_argument("slug", nargs="?", help="the place folder name, e.g. orange-nc")
     p.add_argument("--default", action="store_true", help="go back to the default place (Greater Hartford)")
     p.set_defaults(func=_use_place)
 
-    p = sub.add_parser("posters", help="make a PDF of Data Walk posters (one per station) with a cover sheet")
+    p = sub.add_parser("posters", parents=[common],
+                       help="make a PDF of Data Walk posters (one per station) with a cover sheet")
     p.add_argument("--place", default=None, metavar="SLUG", help="place folder (default: the current place)")
     p.add_argument("--topics", nargs="+", default=None, metavar="TOPIC",
                    help="stations, e.g. income no-vehicle poverty (default: the standard set for the place)")
@@ -101,17 +113,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _scrubbed(text: str) -> str:
+    """``text`` without the API key (an unexpected error's message may hold a URL with it)."""
+    try:
+        from civicdata.data.census_api.secrecy import scrub
+
+        return scrub(text)
+    except Exception:  # noqa: BLE001 - never let the error report itself fail
+        return "(details hidden: they could not be checked for the API key)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a wrong option: argparse prints the usage and exits with 2
+    debug = getattr(args, "debug", False)
     try:
         return args.func(args)
     except CivicDataError as err:
+        if debug:
+            print(_scrubbed(traceback.format_exc()), file=sys.stderr)
         print(f"Error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # pragma: no cover
-        print("Stopped.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("Stopped (Ctrl-C). Nothing was left half-written.", file=sys.stderr)
         return 130
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one message, never a traceback
+        if debug:
+            print(_scrubbed(traceback.format_exc()), file=sys.stderr)
+        detail = _scrubbed(f"{type(err).__name__}: {err}").splitlines()[0][:300]
+        print(f"Error: something unexpected went wrong ({detail}).\n"
+              f"What to do: run the same command again with --debug to see the details, and report them "
+              "to the workbook's maintainers (check that no API key is in what you send).", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

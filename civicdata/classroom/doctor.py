@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 
 from civicdata.core import settings
+from civicdata.core.errors import CivicDataError
 from civicdata.data.checksums import verify_manifest
 
 PACKAGES = ["pandas", "geopandas", "census", "folium", "mapclassify", "matplotlib", "jupyterlab", "ipykernel"]
@@ -89,7 +90,7 @@ def check_packages() -> Check:
 def check_bundled_data() -> Check:
     """Bundled data present and matching its checksums."""
     manifest = settings.data_dir() / "MANIFEST.sha256"
-    problems = verify_manifest(manifest)
+    problems = verify_manifest(manifest, cached=False)
     if problems:
         shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
         return Check("bundled data", False, shown,
@@ -107,8 +108,11 @@ def _key_file_shown() -> str:
 
 
 def check_api_key() -> Check:
-    """Whether a key is configured; the key itself is never shown."""
-    source = settings.api_key_source()
+    """Whether a key is configured; the key itself is never shown (nor the user's home folder)."""
+    try:
+        source = settings.api_key_source()
+    except CivicDataError as err:  # a key file that cannot be read or holds no key
+        return Check("Census API key", False, err.message, err.hint or "")
     if source:
         return Check("Census API key", True, f"configured (from {source}; not shown)")
     return Check(
@@ -120,21 +124,41 @@ def check_api_key() -> Check:
 
 
 def check_network(timeout: float = NETWORK_TIMEOUT_SECONDS) -> Check:
-    """Whether api.census.gov answers within ``timeout`` seconds (any HTTP answer counts)."""
-    import requests
+    """Whether api.census.gov answers within ``timeout`` seconds in all (any HTTP answer counts)."""
+    from civicdata.core.errors import CensusUnreachableError
+    from civicdata.data.census_api.deadline import Deadline
+    from civicdata.data.census_api.session import TimeoutSession
 
     if settings.offline_forced():
         return Check("Census API", False, "not checked: offline mode is on (CIVICDATA_OFFLINE)",
                      "the workbook uses the bundled data; unset CIVICDATA_OFFLINE to go live")
     try:
-        response = requests.get(CENSUS_API_URL, timeout=timeout, allow_redirects=False)
-    except requests.Timeout:
-        return Check("Census API", False, f"no answer within {timeout:g} seconds",
-                     "work offline with the bundled data, or try again when the network is better")
-    except requests.RequestException:
+        with Deadline(timeout), TimeoutSession() as session:
+            response = session.get(CENSUS_API_URL, timeout=timeout, allow_redirects=False)
+            status = response.status_code
+    except CensusUnreachableError as err:
+        if "did not answer" in err.message:
+            return Check("Census API", False, f"no answer within {timeout:g} seconds",
+                         "work offline with the bundled data, or try again when the network is better")
         return Check("Census API", False, "not reachable (no network, or it is blocked here)",
                      "work offline with the bundled data; a facilitator can prefetch places beforehand")
-    return Check("Census API", True, f"answers (HTTP {response.status_code})")
+    except CivicDataError as err:
+        return Check("Census API", False, f"answered with trouble: {err.message}", "try again later")
+    return Check("Census API", True, f"answers (HTTP {status})")
+
+
+def check_unfinished_prefetch() -> Check:
+    """Staging folders left in the places folder by a prefetch that was killed (the next prefetch removes them)."""
+    from civicdata.data.places import unfinished_prefetches
+
+    left = unfinished_prefetches()
+    if not left:
+        return Check("unfinished prefetch", True, "none")
+    names = ", ".join(p.name for p in left)
+    return Check("unfinished prefetch", False,
+                 f"{len(left)} folder{'s' if len(left) > 1 else ''} left by a prefetch that did not finish: {names}",
+                 "run `civicdata prefetch` again (it tidies them up and restores a place it had moved aside), "
+                 f"or delete them from {settings.display_path(settings.places_dir())}")
 
 
 def doctor(network: bool = True) -> DoctorReport:
@@ -150,5 +174,8 @@ def doctor(network: bool = True) -> DoctorReport:
     checks.append(answer)
     key_ok = checks[2].ok
     checks.append(Check("current place", True, settings.current_place()))
+    leftovers = check_unfinished_prefetch()
+    if not leftovers.ok:  # only worth a line when there is something to do
+        checks.append(leftovers)
     mode = "live" if key_ok and answer.ok else "bundled"
     return DoctorReport(checks=checks, mode=mode)
