@@ -5,7 +5,9 @@ Run with ``make bench`` (not part of ``make test``). Prints a table and writes b
 Usage:
     python benchmarks/run.py                       # everything (about two workbook runs of time)
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
-                                                   # data, import
+                                                   # data, import, robustness
+    python benchmarks/run.py --robustness-before /tmp/before   # also run the bad-input cases against an
+                                                   # older checkout (git worktree add /tmp/before cca05c6)
     python benchmarks/run.py --notebooks 04 05     # only notebooks whose names start with these
 
 Targets (issue 8): the whole workbook under nbval in at most 60 s on 2 cores; every notebook's kernel at
@@ -35,7 +37,7 @@ TARGET_WORKBOOK_SECONDS = 60.0
 TARGET_KERNEL_MB = 500.0
 TARGET_MAP_RATIO = 0.25
 TARGET_CELL_SECONDS = 20.0
-PARTS = ("notebooks", "nbval", "map", "requests", "data", "import")
+PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "robustness")
 NOT_AVAILABLE = "not available yet"
 
 
@@ -207,6 +209,35 @@ def measure_import(repeats: int = 3) -> dict:
     }
 
 
+# ----------------------------------------------------------------------------- robustness (issue 11)
+
+
+def measure_robustness(code: Path | None = None, slow_drip: bool = True) -> dict:
+    """Run the bad-input and fault cases (tests/robustness_cases.py) in a fresh interpreter and count them.
+
+    ``code``: another checkout to run them against (its civicdata and data/), for before/after figures.
+    """
+    command = [sys.executable, str(Path(__file__).with_name("robustness.py"))]
+    if code is not None:
+        command += ["--code", str(code)]
+    if slow_drip:
+        command.append("--slow-drip")
+    print(f"  running the bad-input cases{' against ' + str(code) if code else ''} ...", file=sys.stderr, flush=True)
+    done = subprocess.run(command, cwd=ROOT, env=workbook_env(), capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        return {"status": f"error: {done.stderr.strip().splitlines()[-1:] or done.returncode}"}
+    result = json.loads(done.stdout)
+    cases = result.pop("cases")
+    result.pop("package", None)
+    result["not_clear"] = {case: f"{o['status']}: {o['detail'][:140]}" for case, o in cases.items()
+                           if o["status"] != "clear"}
+    if code is not None:
+        commit = subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True)
+        result["code"] = commit.stdout.strip() or str(code)
+    return result
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -267,6 +298,25 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     if data:
         value = f"{data['bytes'] / 2**20:.1f} MB in {data['files']} files" if "bytes" in data else data["status"]
         out.append(("size of data/", value, "", "-"))
+    robust = results.get("robustness")
+    if robust:
+        if "classes" in robust:
+            ok = robust["clear"] == robust["classes"] - robust.get("not_run_here", 0)
+            out.append(("bad-input and fault cases", f"{robust['clear']} of {robust['classes']} clear; raw "
+                        f"{robust['raw_tracebacks']}, wrong {robust['wrong_answers']}, hang {robust['hangs']}",
+                        "all clear, 0 raw, 0 wrong", verdict(ok)))
+            drip = robust.get("slow_drip")
+            if drip:
+                out.append(("slow-drip server: time to fail", f"{drip['seconds_to_fail']:.1f} s",
+                            f"about {drip['deadline_seconds']:.0f} s", verdict(drip["seconds_to_fail"] <=
+                                                                           drip["deadline_seconds"] + 5)))
+        else:
+            out.append(("bad-input and fault cases", robust.get("status", ""), "", "-"))
+    before = results.get("robustness_before")
+    if before and "classes" in before:
+        out.append((f"  same cases on {before.get('code', 'the older code')}",
+                    f"{before['clear']} clear, raw {before['raw_tracebacks']}, wrong {before['wrong_answers']}, "
+                    f"hang {before['hangs']}", "", "-"))
     imported = results.get("import")
     if imported:
         if "process_seconds" in imported:
@@ -295,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip", default="", help=f"comma-separated parts to skip: {','.join(PARTS)}")
     parser.add_argument("--notebooks", nargs="*", default=[], help="only notebooks starting with these")
+    parser.add_argument("--robustness-before", type=Path, default=None, metavar="DIR",
+                        help="also run the bad-input cases against this older checkout (robustness_before)")
     args = parser.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     unknown = skip - set(PARTS)
@@ -310,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = machine()
     results["measured"] = [part for part in PARTS if part not in skip]
     measures = {"notebooks": lambda: measure_notebooks(args.notebooks), "nbval": measure_nbval,
-                "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import}
+                "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import,
+                "robustness": measure_robustness}
     shown: dict = {}
     for part in PARTS:
         if part in skip:
@@ -324,6 +377,10 @@ def main(argv: list[str] | None = None) -> int:
             merged = {nb["notebook"]: nb for nb in results["notebooks"]} | {nb["notebook"]: nb for nb in value}
             value = [merged[name] for name in sorted(merged)]
         results[part] = value
+
+    if args.robustness_before is not None:
+        results["robustness_before"] = shown["robustness_before"] = measure_robustness(
+            args.robustness_before.resolve(), slow_drip=False)
 
     lines = rows(shown)
     print_table(lines)
