@@ -5,8 +5,11 @@
   headers, then a body that never ends). A per-read timeout never fires against it.
 * :class:`Blackhole` accepts connections and never sends anything (a proxy or firewall that swallows
   traffic).
-* :class:`Refuser` accepts a connection and closes it at once, like a network that is not there; it
-  counts the connections, so a test knows whether anything tried to go online.
+* :class:`Refuser` accepts a connection and closes it at once; it counts the connections.
+* :class:`BadGateway` answers every request with ``502 Bad Gateway``: what a proxy says when there is no
+  network behind it (its name could not be looked up). requests then raises the same kind of error, with
+  the full URL (and so any key in it) in its message, as on a laptop without internet. It counts the
+  connections, so a test knows whether anything tried to go online.
 
 Each runs in a daemon thread on 127.0.0.1 and is a context manager that stops it.
 
@@ -116,6 +119,18 @@ class Refuser(_Server):
 
     def _handle(self, client: socket.socket) -> None:
         try:
+            client.close()
+        except OSError:
+            pass
+
+
+class BadGateway(_Server):
+    """Answers every request (a proxy's CONNECT included) with 502 Bad Gateway: no network behind it."""
+
+    def _handle(self, client: socket.socket) -> None:
+        _read_request(client)
+        try:
+            client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             client.close()
         except OSError:
             pass

@@ -131,3 +131,21 @@ def test_a_fast_answer_is_not_disturbed(short_deadline, tmp_path):
         assert session.get(f"http://127.0.0.1:{server.server_port}/").json() == [["NAME"], ["x"]]
     finally:
         server.shutdown()
+
+
+def test_after_one_deadline_the_session_does_not_wait_again_at_once(short_deadline, monkeypatch, tmp_path):
+    """A notebook with several live calls waits one deadline, not one per call; a minute later it tries again."""
+    from civicdata.data.census_api import session as module
+
+    with Blackhole() as hole:
+        monkeypatch.setenv("HTTPS_PROXY", hole.url)
+        monkeypatch.setenv("NO_PROXY", "")
+        session = CensusSession(tmp_path / "cache" / "census-api")
+        url = "https://api.census.gov/data/2023/acs/acs5"
+        _, first = _fails_in_time(lambda: session.get(url, params={"get": "NAME", "key": "k" * 40}))
+        err, second = _fails_in_time(lambda: session.get(url, params={"get": "B19013_001E", "key": "k" * 40}))
+        assert first >= DEADLINE * 0.9 and second < 0.5
+        assert "not asked again" in str(err) and "Try again in a minute" in str(err)
+        monkeypatch.setattr(module, "QUIET_AFTER_FAILURE_SECONDS", 0.0)
+        _, third = _fails_in_time(lambda: session.get(url, params={"get": "NAME", "key": "k" * 40}))
+        assert third >= DEADLINE * 0.9  # the quiet period is over: asked (and waited) again

@@ -48,6 +48,9 @@ API_HOST = "api.census.gov"
 CACHE_WAIT_SECONDS = 3.0
 #: How many times a busy cache is tried before an answer is fetched without it.
 CACHE_TRIES = 3
+#: After the Census API did not answer, a session fails at once for this long instead of waiting again
+#: (a notebook with several live calls would otherwise wait a whole deadline for each).
+QUIET_AFTER_FAILURE_SECONDS = 60.0
 
 
 def is_offline() -> bool:
@@ -232,6 +235,7 @@ class CensusSession(requests_cache.CachedSession):
         kwargs.setdefault("filter_fn", _is_complete_json)
         super().__init__(backend=backend, ignored_parameters=["key"], **kwargs)
         _mount_deadline(self)
+        self._unreachable: tuple[float, CensusUnreachableError] | None = None
 
     def _cached_request(self, method, url, *args, **kwargs):
         """The request through the cache; a damaged cache is rebuilt, a busy one retried, then bypassed."""
@@ -264,8 +268,17 @@ class CensusSession(requests_cache.CachedSession):
         # A missing or bad key makes the API redirect to an HTML page; see it instead of following it
         # (requests' get() asks to follow redirects, so this is not a default but a rule).
         kwargs["allow_redirects"] = False
-        response = _within_deadline(lambda: self._cached_request(method, url, *args, **kwargs),
-                                    "the Census API", kwargs["timeout"])
+        if self._unreachable is not None and time.monotonic() - self._unreachable[0] < QUIET_AFTER_FAILURE_SECONDS:
+            ago, error = time.monotonic() - self._unreachable[0], self._unreachable[1]
+            raise CensusUnreachableError(f"{error.message} ({ago:.0f} seconds ago, so it was not asked again now)",
+                                         hint=f"Try again in a minute. {error.hint}")
+        try:
+            response = _within_deadline(lambda: self._cached_request(method, url, *args, **kwargs),
+                                        "the Census API", kwargs["timeout"])
+        except CensusUnreachableError as err:
+            self._unreachable = (time.monotonic(), err)
+            raise
+        self._unreachable = None
         parts = urlsplit(response.url or url)
         if parts.hostname == API_HOST:
             check_api_response(response, type_lookup="/variables/" in parts.path)
