@@ -211,10 +211,17 @@ def current_place() -> str:
     place = os.environ.get("CIVICDATA_PLACE", "").strip()
     if place:
         return place
+    setting = config_dir() / PLACE_FILE_NAME
     try:
-        place = (config_dir() / PLACE_FILE_NAME).read_text(encoding="utf-8").strip()
-    except OSError:
+        place = setting.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
         place = ""
+    except (OSError, UnicodeDecodeError) as err:
+        raise SettingsError(
+            f"The place setting {display_path(setting)} cannot be read ({type(err).__name__}).",
+            hint="Run `civicdata use-place --default` (or `civicdata use-place SLUG`) to write it again, or "
+            "delete the file.",
+        ) from None
     return place or DEFAULT_PLACE
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from civicdata.core import settings
-from civicdata.core.errors import PlaceNotFoundError
+from civicdata.core.errors import ArgumentError, PlaceNotFoundError
 from civicdata.data.checksums import require_bundled_file
 from civicdata.data.places import load_place
 
@@ -38,7 +38,10 @@ def load_libraries(states: list[str] | str | None = None, slug: str | None = Non
         require_bundled_file(path)
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     if states is not None:
-        wanted = [states] if isinstance(states, str) else list(states)
+        wanted = [states] if isinstance(states, str) else list(states) if isinstance(states, (list, tuple)) else None
+        if wanted is None or not all(isinstance(s, str) for s in wanted):
+            raise ArgumentError(f"states must be postal abbreviations such as 'CT' or ['CT', 'NY'], not {states!r}.",
+                                hint="e.g. load_libraries('CT') or load_libraries(['NY', 'PA']).")
         wanted = [s.strip().upper() for s in wanted]
         missing = sorted(set(wanted) - set(frame["state_abbr"]))
         if missing and slug is None:

@@ -203,7 +203,7 @@ def fetch_acs(
     assert names is not None
     data = pd.concat(pieces, axis=1, join="outer") if len(pieces) > 1 else pieces[0]
     merged = pd.concat([names.reindex(data.index), data[wanted]], axis=1)
-    merged = merged.sort_index().reset_index()
+    merged = merged.sort_index(kind="stable").reset_index()
     merged.attrs.update(
         {"source": "live", "year": year, "vintage": f"{year - 4}-{year}", "survey": "acs5", "geography": geography}
     )
