@@ -790,6 +790,13 @@ CASES: list[Case] = [
          _output_folder_unusable, ("OutputPathError",), leaves=_nothing_downloaded),
     Case("prefetch-leftover-staging", "folders left by a prefetch that was killed (reported, then tidied)",
          _leftover_staging, check=_leftover_reported_and_fixed, cli=True),
+    Case("cli-hub-link-not-a-url", "the command given a hub address that is not a web address",
+         lambda ws: cli(["hub-link", "--hub", "my library hub"]), check=lambda r, ws: _cli_problem(r),
+         already=True, cli=True),
+    Case("cli-unknown-option", "the command given an option it does not have",
+         lambda ws: cli(["posters", "--colour", "red"]),
+         check=lambda r, ws: "RAW: printed a traceback" if "Traceback" in r.err else
+         None if r.code == 2 and "usage:" in r.err else f"exit {r.code}: {r.err[-200:]}", already=True, cli=True),
     Case("cli-prefetch-no-key", "the command asked to prefetch without a key",
          lambda ws: (os.environ.pop("CIVICDATA_OFFLINE", None), cli(["prefetch", "--state", "NC", "--county",
                                                                       "Orange"]))[1],
