@@ -120,12 +120,14 @@ def _errors(notebook: dict) -> list[str]:
 
 
 def _untracked() -> set[str]:
-    """New files in the repository, except notebooks/my-work/: in a parallel `make test` the nbval workers
-    write there meanwhile (and tidy up at the end); these runs write into their own copy's my-work."""
+    """New files in the repository, except notebooks/my-work/ and Python's __pycache__: in a parallel
+    `make test` the other worker writes those meanwhile (my-work is tidied at the end); these runs write
+    into their own copy's my-work."""
     done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--ignored"], cwd=ROOT,
                           capture_output=True, text=True)
     return {line[3:] for line in done.stdout.splitlines()
-            if line.startswith(("??", "!!")) and not line[3:].startswith("notebooks/my-work/")}
+            if line.startswith(("??", "!!")) and not line[3:].startswith("notebooks/my-work/")
+            and "__pycache__" not in line}
 
 
 def _run_all(notebooks: list[Path], root: Path, server_class, key_in_file: bool) -> dict:
