@@ -72,7 +72,7 @@ def _network_error(err: requests.RequestException | None, what: str, seconds: fl
     text (which holds the URL and key)."""
     if err is None or isinstance(err, requests.Timeout):
         return CensusUnreachableError(
-            f"{what} did not answer within {seconds:.0f} seconds.",
+            f"{what[:1].upper()}{what[1:]} did not answer within {seconds:.0f} seconds.",
             hint="Try again in a few minutes; the bundled place works without the network.",
         )
     if isinstance(err, requests.ConnectionError | requests.exceptions.InvalidURL):
@@ -270,8 +270,9 @@ class CensusSession(requests_cache.CachedSession):
         kwargs["allow_redirects"] = False
         if self._unreachable is not None and time.monotonic() - self._unreachable[0] < QUIET_AFTER_FAILURE_SECONDS:
             ago, error = time.monotonic() - self._unreachable[0], self._unreachable[1]
-            raise CensusUnreachableError(f"{error.message} ({ago:.0f} seconds ago, so it was not asked again now)",
-                                         hint=f"Try again in a minute. {error.hint}")
+            raise CensusUnreachableError(
+                f"The Census API could not be reached {ago:.0f} seconds ago ({error.message.rstrip('.')}), so it "
+                "was not asked again now.", hint=f"Try again in a minute. {error.hint}")
         try:
             response = _within_deadline(lambda: self._cached_request(method, url, *args, **kwargs),
                                         "the Census API", kwargs["timeout"])
