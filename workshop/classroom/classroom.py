@@ -83,6 +83,7 @@ class Settings:
     activity_interval: int = 0  # 0: JupyterHub's defaults (5 minutes)
     max_learners: int = 0
     base_url: str = "/"
+    nice: int = 0  # CPU priority of the hub and everything it starts (tests: 10, to yield to the rest)
     extra_env: dict[str, str] = field(default_factory=dict)  # passed to learners' servers (tests: offline)
 
     @classmethod
@@ -291,7 +292,8 @@ def start(settings: Settings, password: str, admin_pw: str | None = None, wait_s
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [str(venv_bin / "jupyterhub"), "-f", str(CONFIG)], cwd=runtime, env=env, stdin=subprocess.DEVNULL,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=(lambda: os.nice(settings.nice)) if settings.nice else None)
     deadline = time.monotonic() + wait_seconds
     health = f"{settings.local_url}/hub/health"
     while True:
