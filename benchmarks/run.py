@@ -7,6 +7,7 @@ Usage:
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
                                                    # data, import
     python benchmarks/run.py --notebooks 04 05     # only notebooks whose names start with these
+    python benchmarks/run.py --skip notebooks,nbval,map,requests,data,import   # only the classroom hub load run
 
 Targets (issue 8): the whole workbook under nbval in at most 60 s on 2 cores; every notebook's kernel at
 most 500 MB peak RSS; our map's HTML at most 0.25 of ``GeoDataFrame.explore()``'s. A part whose module
@@ -35,7 +36,7 @@ TARGET_WORKBOOK_SECONDS = 60.0
 TARGET_KERNEL_MB = 500.0
 TARGET_MAP_RATIO = 0.25
 TARGET_CELL_SECONDS = 20.0
-PARTS = ("notebooks", "nbval", "map", "requests", "data", "import")
+PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "classroom")
 NOT_AVAILABLE = "not available yet"
 
 
@@ -207,6 +208,51 @@ def measure_import(repeats: int = 3) -> dict:
     }
 
 
+# ----------------------------------------------------------------------------- classroom hub under load
+
+
+def measure_classroom(learners: int = 30, concurrency: int = 10) -> dict:
+    """N learners on the real classroom hub at once (bounded), lessons 00 and 01 each: benchmarks/classroom_load.py.
+
+    Then a smaller run of the two heaviest lessons (05 and 06), for the memory per learner later in a
+    session, which the sizing advice in workshop/classroom/README.md needs too.
+    """
+    try:
+        from classroom_load import run_load
+    except ImportError as err:
+        return {"status": f"{NOT_AVAILABLE} ({err})"}
+    print(f"  classroom hub: {learners} learners, {concurrency} at a time ...", file=sys.stderr, flush=True)
+    result = run_load(learners=learners, concurrency=concurrency)
+    if "served" in result:
+        print("  classroom hub: 5 learners, lessons 05 and 06 ...", file=sys.stderr, flush=True)
+        result["later_lessons"] = run_load(learners=5, concurrency=5, lessons=[
+            "notebooks/05-mapping-tracts.ipynb", "notebooks/06-discussing-the-data.ipynb"])
+    return result
+
+
+def classroom_rows(hub: dict) -> list[tuple[str, str, str, str]]:
+    if "served" not in hub:
+        return [("classroom hub load run", hub.get("status", str(hub)), "", "-")]
+    ready, mem = hub["sign_in_to_ready_seconds"], hub["machine_memory_mb"]
+    return [
+        (f"classroom: learners served ({hub['concurrency']} at a time)", f"{hub['served']} of {hub['learners']}",
+         "all", verdict(hub["failures"] == 0)),
+        ("classroom: sign-in to ready server", f"median {ready.get('median')} s, p95 {ready.get('p95')} s", "", "-"),
+        ("classroom: lessons 00 + 01 per learner", f"median {hub['lesson_00_seconds'].get('median')} s + "
+         f"{hub['lesson_01_seconds'].get('median')} s", "", "-"),
+        ("classroom: machine memory", f"peak {mem['peak']} MB (+{mem['peak_increase']} MB over {mem['before']} MB)",
+         "", "-"),
+        ("classroom: hub / proxy / per learner", f"{hub['hub_peak_rss_mb']:.0f} MB / {hub['proxy_peak_rss_mb']:.0f} MB"
+         f" / median {hub['per_learner_peak_rss_mb'].get('median')} MB", "", "-"),
+        ("classroom: CPU per learner (00 + 01)", f"{hub.get('cpu_seconds_per_learner')} s", "", "-"),
+    ] + ([] if "served" not in hub.get("later_lessons", {}) else [
+        ("classroom: lessons 05 + 06, 5 learners", f"{hub['later_lessons']['served']} served; per learner "
+         f"median {hub['later_lessons']['per_learner_peak_rss_mb'].get('median')} MB, machine "
+         f"+{hub['later_lessons']['machine_memory_mb']['peak_increase']} MB", "", verdict(
+             hub["later_lessons"]["failures"] == 0)),
+    ])
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -275,6 +321,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                         f"vs bare python {imported['bare_interpreter_seconds']:.2f} s", "", "-"))
         else:
             out.append(("import civicdata", imported.get("status", ""), "", "-"))
+    classroom_hub = results.get("classroom")
+    if classroom_hub:
+        out.extend(classroom_rows(classroom_hub))
     return out
 
 
@@ -295,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip", default="", help=f"comma-separated parts to skip: {','.join(PARTS)}")
     parser.add_argument("--notebooks", nargs="*", default=[], help="only notebooks starting with these")
+    parser.add_argument("--classroom-learners", type=int, default=30, help="learners in the classroom load run")
+    parser.add_argument("--classroom-concurrency", type=int, default=10, help="learners working at one time")
     args = parser.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     unknown = skip - set(PARTS)
@@ -310,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = machine()
     results["measured"] = [part for part in PARTS if part not in skip]
     measures = {"notebooks": lambda: measure_notebooks(args.notebooks), "nbval": measure_nbval,
-                "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import}
+                "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import,
+                "classroom": lambda: measure_classroom(args.classroom_learners, args.classroom_concurrency)}
     shown: dict = {}
     for part in PARTS:
         if part in skip:
