@@ -9,7 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from civicdata.classroom.hub_link import DEFAULT_NOTEBOOK, DEFAULT_REPO_URL, classroom_link, nbgitpuller_link, repo_folder
+from civicdata.classroom.hub_link import (
+    DEFAULT_NOTEBOOK,
+    DEFAULT_REPO_URL,
+    classroom_link,
+    nbgitpuller_link,
+    repo_folder,
+)
 from civicdata.cli import main
 from civicdata.core.errors import CivicDataError
 
