@@ -406,9 +406,9 @@ class MapData:
         n = len(self.tracts)
         if not self.has_moe:
             return ("These estimates come without margins of error, so their reliability cannot be judged. "
-                    f"{self.n_missing} of {n} tracts have no estimate (grey).")
+                    f"{self.n_missing} of {n} tracts have no estimate (gray).")
         return (f"{self.n_unreliable} of {n} tracts have an unreliable estimate (CV over {UNRELIABLE_CV}%, "
-                f"hatched); {self.n_missing} have no estimate (grey). Margins of error are at 90% confidence.")
+                f"hatched); {self.n_missing} have no estimate (gray). Margins of error are at 90% confidence.")
 
 
 def map_data(gdf, column: str, moe_column: str | None = None, *, scheme: str = "quantiles", k: int = 5,
@@ -697,7 +697,7 @@ def legend_html(data: MapData, unreliable: str, hatch_ids: Sequence[str], white_
     return (f'<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>{defs}</defs></svg>'
             f'<div class="cd-head">{html.escape(data.label)}</div>{"".join(rows)}'
             f'<div class="cd-note">{html.escape(note)}<br>Classes: {data.classes.scheme.replace("_", " ")} '
-            f'(number of tracts); colours: viridis.</div>')
+            f'(number of tracts); colors: viridis.</div>')
 
 
 def _add_points(m: folium.Map, points, point_label: str, point_fields, point_name: str) -> None:
