@@ -377,7 +377,7 @@ def test_agendas_touch_every_verb_and_say_what_they_leave_out():
         assert len(left_out) == 2, f"agenda of {total} minutes: say what is 'Left out for time'"
         every = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")}
         for lesson in sorted(every - named):
-            assert f"lesson {lesson}" in left_out[1], f"agenda of {total} minutes skips lesson {lesson} without saying so"
+            assert f"lesson {lesson}" in left_out[1], f"agenda of {total} minutes skips lesson {lesson} silently"
 
 
 def test_the_90_minute_agenda_has_a_digital_equity_moment():

@@ -227,7 +227,7 @@ def update(path: Path) -> bool:
     before = first.source
     for _ in range(3):  # the line's own words count as reading: it settles in a step or two
         line = time_line(count(nb.cells, path.stem))
-        first.source = TIME_LINE.sub(lambda _: line, first.source, count=1)
+        first.source = TIME_LINE.sub(line.replace("\\", "\\\\"), first.source, count=1)
     if first.source != before:
         nbformat.write(nb, path)
     return first.source != before
