@@ -6,7 +6,7 @@ Usage:
     python benchmarks/run.py                       # everything (about two workbook runs of time)
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
                                                    # data, import
-    python benchmarks/run.py --notebooks 04 05     # only notebooks whose names start with these
+    python benchmarks/run.py --notebooks 05 08     # only notebooks whose names start with these
     python benchmarks/run.py --skip notebooks,nbval,map,requests,data,import   # only the classroom hub load run
 
 Targets (issue 8): the whole workbook under nbval in at most 60 s on 2 cores; every notebook's kernel at

@@ -12,7 +12,7 @@ Example:
 Adding an exercise (notebook authors): write a function that returns the expected answer from the data,
 then add one line to :data:`EXERCISES`::
 
-    EXERCISES["04-my-exercise"] = Exercise(my_expected_function, "a hint that does not give it away",
+    EXERCISES["05-my-exercise"] = Exercise(my_expected_function, "a hint that does not give it away",
                                            tolerance=0.5)
 
 For answers that are not one value (a table, say), give ``validate``: a function that returns a list of
@@ -72,11 +72,11 @@ def _state_data_centers() -> pd.DataFrame:
     return pd.read_csv(settings.data_dir() / "reference" / "state_data_centers_verified.csv", dtype=str)
 
 
-#: A real tract GEOID from the Allegheny County table (notebook 02 asks learners to decode it).
+#: A real tract GEOID from the Allegheny County table (lesson 02 asks learners to decode it).
 GEOID_TO_DECODE = "42003020100"
 
-#: The columns of the partner worksheet in notebook 01.
-WORKSHEET_COLUMNS = ["organisation", "type", "contact", "what_data", "date_checked"]
+#: The columns of the partner worksheet in lesson 01.
+WORKSHEET_COLUMNS = ["organization", "type", "contact", "what_data", "date_checked"]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -104,9 +104,9 @@ def check_worksheet(answer: Any) -> list[str]:
     missing = [c for c in WORKSHEET_COLUMNS if c not in answer.columns]
     if missing:
         return ["the worksheet is missing the column(s) " + ", ".join(missing)]
-    filled = answer["organisation"].fillna("").astype(str).str.strip() != ""
+    filled = answer["organization"].fillna("").astype(str).str.strip() != ""
     if not filled.any():
-        return ["add at least one row with an organisation's name"]
+        return ["add at least one row with an organization's name"]
     problems = []
     dates = pd.to_datetime(answer.loc[filled, "date_checked"], format="%Y-%m-%d", errors="coerce")
     if dates.isna().any():
@@ -139,7 +139,7 @@ def renter_share() -> float:
 
 
 def bronx_tracts_without_income() -> int:
-    """03: Bronx tracts whose median household income is the symbol "-" (no estimate) in the download."""
+    """04: Bronx tracts whose median household income is the symbol "-" (no estimate) in the download."""
     return int((_bronx_download("B19013")["B19013_001E"].str.strip() == "-").sum())
 
 
@@ -159,7 +159,7 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "01-worksheet": Exercise(
         None,
-        "keep the five columns, fill in at least one organisation, and write dates like 2026-03-31.",
+        "keep the five columns, fill in at least one organization, and write dates like 2026-03-31.",
         validate=check_worksheet,
     ),
     "02-decode-geoid": Exercise(
@@ -180,7 +180,7 @@ EXERCISES: dict[str, Exercise] = {
         "divide all renters (B25003_003E summed) by all occupied homes (B25003_001E summed), then x 100.",
         tolerance=0.5,
     ),
-    "03-bronx-no-income": Exercise(
+    "04-bronx-no-income": Exercise(
         bronx_tracts_without_income,
         "in the raw table, count the rows whose B19013_001E is the text \"-\" "
         "(for example (raw[\"B19013_001E\"] == \"-\").sum()).",
@@ -188,16 +188,16 @@ EXERCISES: dict[str, Exercise] = {
 }
 
 
-# --- Notebook 04 (margins of error). Formulas written out in plain pandas here, on purpose not with
+# --- Lessons 05-07 (margins of error). Formulas written out in plain pandas here, on purpose not with
 # civicdata.moe, so that these checks test the helpers as well as the learner.
 
-#: Notebook 04 works on the default place (it has margins of error) and on one county's S2801 rows.
+#: Lessons 05 and 06 work on the default place (it has margins of error); lesson 07 on one county's S2801 rows.
 MOE_PLACE = "ct-capitol-region"
 INTERNET_COUNTY = "Philadelphia County, Pennsylvania"
 
 
 def low_reliability_no_vehicle() -> int:
-    """04: tracts whose count of households with no vehicle (B08201_002) has a CV above 40% ("low")."""
+    """05: tracts whose count of households with no vehicle (B08201_002) has a CV above 40% ("low")."""
     tracts = _place_tracts(MOE_PLACE)
     estimate, moe = tracts["B08201_002E"], tracts["B08201_002M"]
     cv = (moe / 1.645) / estimate.where(estimate != 0) * 100
@@ -205,7 +205,7 @@ def low_reliability_no_vehicle() -> int:
 
 
 def region_renter_share_moe() -> float:
-    """04: MOE in percentage points of the region's renter share (B25003_003 / B25003_001), proportion formula."""
+    """06: MOE in percentage points of the region's renter share (B25003_003 / B25003_001), proportion formula."""
     summary = pd.read_csv(settings.places_dir() / MOE_PLACE / "summary.csv", dtype={"GEOID": str})
     row = summary[summary["geography"] == "county"].iloc[0]
     share = row["B25003_003E"] / row["B25003_001E"]
@@ -216,7 +216,7 @@ def region_renter_share_moe() -> float:
 
 
 def internet_change_z() -> float:
-    """04: z-score of the change in % of households without an internet subscription (S2801_C02_019),
+    """07: z-score of the change in % of households without an internet subscription (S2801_C02_019),
     2013-2017 minus 2018-2022, for :data:`INTERNET_COUNTY`; SE = MOE / 1.645."""
     values = []
     for year in (2017, 2022):
@@ -228,45 +228,45 @@ def internet_change_z() -> float:
     return float((old - new) / ((old_moe / 1.645) ** 2 + (new_moe / 1.645) ** 2) ** 0.5)
 
 
-EXERCISES["04-low-reliability"] = Exercise(
+EXERCISES["05-low-reliability"] = Exercise(
     low_reliability_no_vehicle,
     "compute the CV of B08201_002E with cv(estimate, moe), label it with reliability(...), then count "
     "the \"low\" labels, e.g. (labels == \"low\").sum().",
 )
-EXERCISES["04-renter-share-moe"] = Exercise(
+EXERCISES["06-renter-share-moe"] = Exercise(
     region_renter_share_moe,
     "use the region row (region[...]) and moe_prop(renters, households, renters' MOE, households' MOE); "
     "multiply by 100 for percentage points.",
     tolerance=0.05,
 )
-EXERCISES["04-internet-change-z"] = Exercise(
+EXERCISES["07-internet-change-z"] = Exercise(
     internet_change_z,
-    "pick the Philadelphia rows of both periods, then z_score(old %, new %, old MOE, new MOE) with the "
-    "S2801_C02_019E and S2801_C02_019M columns (older period first).",
+    "get Philadelphia's row for year=2017 and for year=2022 with get_acs(..., variables={\"percent\": "
+    "\"S2801_C02_019\"}), then z_score(old percentE, new percentE, old percentM, new percentM), older period first.",
     tolerance=0.15,
 )
 
 
-# --- Notebooks 05 (mapping), 06 (Data Walk) and 07 (capstone). Written out with plain pandas, geopandas,
+# --- Lessons 08-09 (mapping), 10 (Data Walk) and 11 (capstone). Written out with plain pandas, geopandas,
 # shapely and mapclassify, independently of civicdata.maps and the notebooks' own code.
 
 
 def _no_vehicle_percent() -> pd.Series:
-    """05: percent of households with no vehicle (B08201_002 / B08201_001 x 100) per tract of the current place."""
+    """08: percent of households with no vehicle (B08201_002 / B08201_001 x 100) per tract of the current place."""
     tracts = _place_tracts()
     return tracts["B08201_002E"] / tracts["B08201_001E"] * 100
 
 
 def palest_class_equal_interval() -> int:
-    """05: tracts in the lowest of 5 equal-interval classes of the no-vehicle percent (missing values dropped)."""
+    """08: tracts in the lowest of 5 equal-interval classes of the no-vehicle percent (missing values dropped)."""
     values = _no_vehicle_percent().dropna()
     width = (values.max() - values.min()) / 5
     return int((values <= values.min() + width).sum())
 
 
 def miles_to_library_from_most_carless_tract() -> float:
-    """05: straight-line miles from the centroid of the tract with the most households without a vehicle
-    (largest B08201_002E) to the nearest library outlet, measured in the place's UTM zone."""
+    """09: straight-line miles from the centroid of the tract with the most households without a vehicle
+    (largest B08201_002E) to the nearest library outlet, measured in meters in the place's UTM zone."""
     import geopandas as gpd
 
     folder = settings.places_dir() / settings.current_place()
@@ -277,12 +277,12 @@ def miles_to_library_from_most_carless_tract() -> float:
     tract = shapes.loc[[shapes["B08201_002E"].idxmax()]].to_crs(utm)
     libraries = pd.read_csv(folder / "libraries.csv")
     outlets = gpd.GeoSeries(gpd.points_from_xy(libraries["longitude"], libraries["latitude"]), crs=4326).to_crs(utm)
-    metres = outlets.distance(tract.centroid.iloc[0]).min()
-    return float(metres / 1609.344)
+    meters = outlets.distance(tract.centroid.iloc[0]).min()
+    return float(meters / 1609.344)
 
 
 def check_poster_set(answer: Any) -> list[str]:
-    """06: a poster set is a PDF file with a cover sheet and at least one poster."""
+    """10: a poster set is a PDF file with a cover sheet and at least one poster."""
     from pathlib import Path
 
     from pypdf import PdfReader
@@ -300,7 +300,7 @@ def check_poster_set(answer: Any) -> list[str]:
 
 
 def check_profile(answer: Any) -> list[str]:
-    """07: a profile is two files, an HTML page with a map and notes and a one-page PDF."""
+    """11: a profile is two files, an HTML page with a map and notes and a one-page PDF."""
     from pathlib import Path
 
     from pypdf import PdfReader
@@ -321,23 +321,23 @@ def check_profile(answer: Any) -> list[str]:
     return []
 
 
-EXERCISES["05-palest-class"] = Exercise(
+EXERCISES["08-palest-class"] = Exercise(
     palest_class_equal_interval,
     "make mapclassify.EqualInterval(values, k=5) with the missing values dropped, then take the first "
     "number of its .counts (the lowest class).",
 )
-EXERCISES["05-farthest-library"] = Exercise(
+EXERCISES["09-farthest-library"] = Exercise(
     miles_to_library_from_most_carless_tract,
     "sort the nearest table by B08201_002E from largest to smallest, take the first row's miles and round "
     "to one decimal place.",
     tolerance=0.051,
 )
-EXERCISES["06-poster-set"] = Exercise(
+EXERCISES["10-poster-set"] = Exercise(
     None,
     "call civicdata.make_posters(topics=[...], out=...) and pass the path it returns.",
     validate=check_poster_set,
 )
-EXERCISES["07-profile"] = Exercise(
+EXERCISES["11-profile"] = Exercise(
     None,
     "run the whole notebook, then pass [html_path, pdf_path].",
     validate=check_profile,

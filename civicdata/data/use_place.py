@@ -18,8 +18,8 @@ from pathlib import Path
 from civicdata.core import settings
 from civicdata.data.places import check_place, list_places, place_folder
 
-#: Tables the lessons (notebooks 00-06) read from the current place; a place without them only suits
-#: notebook 07 and the posters.
+#: Tables the lessons (00 to 10) read from the current place; a place without them only suits
+#: lesson 11 and the posters.
 LESSON_TABLES: tuple[str, ...] = ("B01003", "B25003", "B08201", "B19013", "C17002", "B25106", "B05001")
 
 
@@ -50,8 +50,8 @@ def use_place(slug: str | None, *, echo: Callable[[str], None] = print) -> str:
     meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
     lacking = [table for table in LESSON_TABLES if table not in meta.get("tables", LESSON_TABLES)]
     if lacking:
-        echo(f"Warning: {chosen} has no table {', '.join(lacking)}, which the lessons (notebooks 00-06) use, so "
-             "some of their cells will stop with a message. Notebook 07 and `civicdata posters` work with it. "
+        echo(f"Warning: {chosen} has no table {', '.join(lacking)}, which the lessons (00 to 10) use, so "
+             "some of their cells will stop with a message. Lesson 11 and `civicdata posters` work with it. "
              "For the whole workbook, prefetch the county: civicdata prefetch --state XX --county NAME.")
     override = os.environ.get("CIVICDATA_PLACE", "").strip()
     if override and override != chosen:

@@ -198,7 +198,7 @@ def legend_html(data: MapData, unreliable: str, hatch_ids: Sequence[str], white_
     return (f'<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>{defs}</defs></svg>'
             f'<div class="cd-head">{html.escape(data.label)}</div>{"".join(rows)}'
             f'<div class="cd-note">{html.escape(note)}<br>Classes: {data.classes.scheme.replace("_", " ")} '
-            f'(number of tracts); colours: viridis.</div>')
+            f'(number of tracts); colors: viridis.</div>')
 
 
 def _add_points(m: folium.Map, points, point_label: str, point_fields, point_name: str) -> None:

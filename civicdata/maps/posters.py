@@ -194,13 +194,13 @@ def _cover_page(meta: dict, stations: list[tuple[int, Topic, object]], has_moe: 
     steps = [
         "Hang the posters around the room. Groups of 3-5 people spend about 10 minutes at each station.",
         "At each station, read the title and the legend first, then talk through the prompts.",
-        "Point out hatched tracts: their estimates are unreliable (CV over 40%). Grey tracts have no estimate.",
+        "Point out hatched tracts: their estimates are unreliable (CV over 40%). Gray tracts have no estimate.",
         "Ask each group to write questions and local knowledge on sticky notes on the poster.",
         "Debrief together (15-20 minutes): what surprised you, what is missing, what should we do next?",
     ]
     if not has_moe:
         steps[2] = ("These data have no margins of error, so reliability cannot be judged: say so at every "
-                    "station. Grey tracts have no estimate.")
+                    "station. Gray tracts have no estimate.")
     flow.y += 0.2
     flow.text("How to run it (75-90 minutes)", 20, "bold", after_in=0.12)
     for step in steps:
