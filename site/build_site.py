@@ -13,6 +13,8 @@ The result is a folder of static files that works from a web server, a USB stick
 from __future__ import annotations
 
 import argparse
+import html
+import re
 import shutil
 import sys
 import time
@@ -20,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
+sys.path.insert(0, str(SITE / "_ext"))
 DEFAULT_OUT = ROOT / "_site"
 WORK = ROOT / "build" / "site"
 
@@ -92,6 +95,101 @@ def build(out: Path = DEFAULT_OUT, work: Path | None = None, quiet: bool = True,
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(html), str(out))
     return time.perf_counter() - started
+
+
+REF = re.compile(r'<(script|link|img|iframe|source)\b([^>]*?)\b(?:src|href)="([^"#?]+)[^"]*"([^>]*)>', re.IGNORECASE)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")?#]+)")
+
+
+def _local(url: str, base: Path, site: Path) -> Path | None:
+    if re.match(r"^([a-z]+:|//)", url):
+        return None
+    target = (base / url).resolve()
+    return target if target.is_file() and site.resolve() in target.parents else None
+
+
+def page_weight(page: Path, site: Path) -> dict:
+    """Bytes a browser fetches to show ``page``: the HTML and every local script, stylesheet (with the
+    fonts and images it names), image and map file it or its maps refer to, each once.
+
+    ``screen``: as shown on screen, without the lazily loaded, print-only map pictures (a browser
+    does not fetch those until the page is printed); ``print``: with them.
+    """
+    screen, lazy = {page.resolve()}, set()
+    text = page.read_text(encoding="utf-8")
+    for doc in [text, *(html.unescape(d) for d in re.findall(r'srcdoc="([^"]*)"', text))]:
+        for tag, before, url, after in REF.findall(doc):
+            attrs = before + after
+            if tag.lower() == "link" and "stylesheet" not in attrs and 'as="script"' not in attrs:
+                continue  # <link rel="index" href="genindex.html"> and the like: links, not resources
+            target = _local(url, page.parent, site)
+            if target is None:
+                continue
+            (lazy if 'loading="lazy"' in attrs else screen).add(target)
+    for css in [f for f in screen if f.suffix == ".css"]:
+        for url in CSS_URL.findall(css.read_text(encoding="utf-8", errors="replace")):
+            target = _local(url, css.parent, site)
+            if target is not None:
+                screen.add(target)
+    size = sum(f.stat().st_size for f in screen)
+    return {"screen": size, "print": size + sum(f.stat().st_size for f in lazy - screen)}
+
+
+def site_sizes(site: Path) -> dict:
+    """Pages, total size and the heaviest page (with everything it loads) of a built site."""
+    site = Path(site)
+    files = [f for f in site.rglob("*") if f.is_file()]
+    pages = [f for f in files if f.suffix == ".html" and not f.name.startswith(".")]
+    weights = {f.relative_to(site).as_posix(): page_weight(f, site) for f in pages}
+    heaviest = max(weights, key=lambda name: weights[name]["screen"])
+    return {"pages": len(pages), "lesson_pages": len(list(site.glob("notebooks/[0-9][0-9]*.html"))),
+            "files": len(files), "total_bytes": sum(f.stat().st_size for f in files),
+            "heaviest_page": heaviest, "heaviest_page_bytes": weights[heaviest]["screen"],
+            "heaviest_page_with_print_pictures_bytes": weights[heaviest]["print"],
+            "heaviest_page_html_bytes": (site / heaviest).stat().st_size,
+            "lightest_page_bytes": min(w["screen"] for w in weights.values())}
+
+
+def fetched_bytes(site: Path, pages: list[str]) -> dict[str, dict]:
+    """What headless Chromium really fetches to show each page, the site served on 127.0.0.1:
+    {page: {"bytes": ..., "requests": ...}}. Needs Chromium.
+
+    Other hosts are made unresolvable (not intercepted: Playwright's request routing would switch the
+    browser's cache off and count Leaflet once per map instead of once per page)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+    from workbook_site import CHROMIUM_ARGS, chromium_path
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    results = {}
+    try:
+        with sync_playwright() as playwright:
+            only_here = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=[*CHROMIUM_ARGS, only_here])
+            for name in pages:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                fetched: list[int] = []
+                page.on("requestfinished", lambda request, fetched=fetched: fetched.append(
+                    request.sizes()["responseBodySize"]) if request.url.startswith(base) else None)
+                page.goto(base + name, wait_until="load")
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # whatever loads on scrolling
+                page.wait_for_timeout(1500)
+                results[name] = {"bytes": sum(fetched), "requests": len(fetched)}
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:

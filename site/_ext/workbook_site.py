@@ -273,7 +273,10 @@ def rewrite_maps(app, doctree, docname: str) -> None:
         MAPS[key] = (docname, doc)
         text = text[:match.start(1)] + html.escape(doc, quote=True) + text[match.end(1):]
         text = TRUST_NOTE.sub("", text)
-        text = text.replace("<iframe srcdoc=", f'<iframe title="wb-map-title:{key}" data-wb-map="{key}" srcdoc=', 1)
+        # loading="lazy": a map loads when it is scrolled near, so the page shows at once and the
+        # browser fetches Leaflet once, from its cache, instead of once per map at the same moment.
+        text = text.replace("<iframe srcdoc=",
+                            f'<iframe title="wb-map-title:{key}" data-wb-map="{key}" loading="lazy" srcdoc=', 1)
         picture = (f'<img class="wb-map-print" data-wb-map="{key}" src="{images}/{key}.png" '
                    f'alt="wb-map-alt:{key}" loading="lazy">')
         new = nodes.raw("", f'<div class="wb-map">{text}{picture}</div>', format="html")
@@ -367,6 +370,27 @@ def _fill_in(path: Path, key: str, frame_title: str | None, alt: str | None) -> 
     path.write_text(page, encoding="utf-8")
 
 
+def _shrink_png(path: Path, colours: int = 256, max_mean_error: float = 1.0) -> None:
+    """Store an opaque PNG (a map picture, a matplotlib figure) with a palette of at most ``colours``.
+
+    Maps and charts are mostly flat colours: lossless when the image has no more colours than that,
+    and otherwise off by a fraction of one level of 255 on average, for about a third of the bytes. An
+    image that would change more (a photograph), or that has transparency, is left as it is.
+    """
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+    if image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255:
+        return
+    rgb = image.convert("RGB")
+    small = rgb.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    error = np.abs(np.asarray(rgb, dtype=np.int16) - np.asarray(small.convert("RGB"), dtype=np.int16)).mean()
+    if error <= max_mean_error:
+        small.save(path, optimize=True)
+
+
 def picture_maps(app, exception) -> None:
     """Take a picture of every map in headless Chromium (offline) for print; fill in its title and alt text.
 
@@ -401,7 +425,9 @@ def picture_maps(app, exception) -> None:
                     page.locator("path.leaflet-interactive").first.wait_for(timeout=20_000)
                     page.evaluate(REFIT_JS)
                     page.wait_for_timeout(300)
-                    page.screenshot(path=str(out / "_images" / "maps" / f"{key}.png"))
+                    picture = out / "_images" / "maps" / f"{key}.png"
+                    page.screenshot(path=str(picture))
+                    _shrink_png(picture)
                     frame_title, alt = _describe(page.evaluate(MAP_TEXT_JS))
                     alt = MAP_ALT.get(key, alt)
                 finally:
@@ -495,7 +521,8 @@ def remote_images_to_text(app, doctree, docname: str) -> None:
 
 
 def prune_output(app, exception) -> None:
-    """Leave out what no page loads: the theme's source maps, translation catalogues and template macros."""
+    """Leave out what no page loads (the theme's source maps, translation catalogues, template macros and
+    fontawesome.js) and store the figures with a palette (see :func:`_shrink_png`)."""
     if exception is not None or app.builder.name != "html":
         return
     static = Path(app.outdir) / "_static"
@@ -503,8 +530,20 @@ def prune_output(app, exception) -> None:
         path.unlink()
     if (static / "locales").is_dir():
         shutil.rmtree(static / "locales")
+    for image in (Path(app.outdir) / "_images").glob("*.png"):  # the notebooks' figures (maps: below)
+        _shrink_png(image)
     for macros in static.glob("*macros.html"):  # the themes' Jinja macros, copied along but never a page
         macros.unlink()
+    # pydata-sphinx-theme's fontawesome.js (1.5 MB on every page) only serves custom icons; the theme's
+    # icons come from its stylesheet's icon fonts, which stay.
+    script = static / "scripts" / "fontawesome.js"
+    if script.exists():
+        script.unlink()
+        tag = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+        for page in Path(app.outdir).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            if "fontawesome.js" in text:
+                page.write_text(tag.sub("", text), encoding="utf-8")
 
 
 def setup(app):
