@@ -469,7 +469,8 @@ def struct_alt_texts(reader) -> list[str]:
 
 
 def text_and_overflow(reader) -> tuple[str, list[str]]:
-    """A PDF's text, and any text drawn beyond a page's right edge (code that ran off the page)."""
+    """A PDF's text, and any text placed beyond a page's right edge. (Chromium clips text that runs off
+    its box, so the test also looks for the longest lines in full, and checks the layout before print.)"""
     texts, off = [], []
     for number, page in enumerate(reader.pages, 1):
         width = float(page.mediabox.width)
@@ -483,6 +484,29 @@ def text_and_overflow(reader) -> tuple[str, list[str]]:
     return "\n".join(texts), off
 
 
+TOO_WIDE_JS = """() => {
+    const column = document.querySelector('article').getBoundingClientRect().right + 1;
+    return [...document.querySelectorAll('article pre, article table, article img, article p, article li')]
+      .filter(el => el.offsetParent && (el.scrollWidth > el.clientWidth + 1
+                    || el.getBoundingClientRect().right > column))
+      .map(el => el.tagName + ': ' + el.textContent.slice(0, 60));
+}"""
+
+
+def test_every_handout_fits_the_printed_page(site, browser, tmp_path):
+    """Laid out for print, no code block, table, figure or line of text runs past the text column."""
+    printer = print_handouts.Printer.__new__(print_handouts.Printer)
+    printer.browser = browser
+    jobs = [job for job in print_handouts.handouts(site, tmp_path) if not job.solutions]
+    assert len(jobs) >= len(LESSONS)
+    for job in jobs:
+        page, _ = printer.open_for_print(job)
+        try:
+            assert page.evaluate(TOO_WIDE_JS) == [], job.page.name
+        finally:
+            page.close()
+
+
 def test_a_lesson_prints_to_pdf_with_wrapped_code_map_pictures_and_alt_text(site, browser, tmp_path):
     from pypdf import PdfReader
 
@@ -493,17 +517,9 @@ def test_a_lesson_prints_to_pdf_with_wrapped_code_map_pictures_and_alt_text(site
             print_handouts.Handout(lesson, tmp_path / f"{lesson.stem}-with-solutions.pdf", solutions=True)]
     printer = print_handouts.Printer.__new__(print_handouts.Printer)
     printer.browser = browser
-    # Laid out for print: no code block or table runs past the text column.
+    # Laid out for print: map pictures instead of the interactive maps.
     page, _ = printer.open_for_print(jobs[0])
     try:
-        wide = page.evaluate("""() => {
-            const column = document.querySelector('article').getBoundingClientRect().right + 1;
-            return [...document.querySelectorAll('article pre, article table, article img')]
-              .filter(el => el.offsetParent && (el.scrollWidth > el.clientWidth + 1
-                            || el.getBoundingClientRect().right > column))
-              .map(el => el.tagName + ': ' + el.textContent.slice(0, 60));
-        }""")
-        assert wide == [], wide
         shown = page.evaluate("[...document.querySelectorAll('.wb-map-print')].map(i => "
                               "[i.tagName, getComputedStyle(i).display, i.naturalWidth, i.alt])")
         assert shown and all(tag == "IMG" and display == "block" and w > 0 and alt.startswith("Map")
@@ -530,6 +546,14 @@ def test_a_lesson_prints_to_pdf_with_wrapped_code_map_pictures_and_alt_text(site
     text, overflow = text_and_overflow(reader)
     assert title in text and "Key points" in text
     assert overflow == []
+    # Wrapped, not clipped: the lesson's longest line of code and of printed output are there in full.
+    flat = re.sub(r"\s+", "", text)
+    code = [c for c in nb.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
+    longest_code = max((line for c in code for line in c.source.splitlines()), key=len)
+    longest_output = max((line for c in code for o in c.outputs if o.output_type == "stream"
+                          for line in o.text.splitlines()), key=len, default="")
+    for line in (longest_code, longest_output):
+        assert re.sub(r"\s+", "", line) in flat, f"cut off in print: {line!r}"
     images = sum(len(p.images) for p in reader.pages)
     figures = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {}))
     maps = lesson.read_text(encoding="utf-8").count('class="wb-map-print"')
