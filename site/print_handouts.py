@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "workshop" / "handouts", help="where PDFs go")
     parser.add_argument("--only", nargs="*", help="only pages whose names start with these")
     args = parser.parse_args(argv)
+    args.site, args.out = args.site.resolve(), args.out.resolve()
     if not (args.site / "index.html").exists():
         raise SystemExit(f"No built site in {args.site}: run `make site` first.")
     jobs = handouts(args.site, args.out, args.only)
