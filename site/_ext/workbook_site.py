@@ -118,13 +118,16 @@ MAP_ALT: dict[str, str] = {}
 
 SOLUTION_PROMPT_SHOW = "Solution (click to show)"
 SOLUTION_PROMPT_HIDE = "Solution (click to hide)"
-HINT = re.compile(r"solution", re.IGNORECASE)
+# A hint cell starts with a "Solution" heading or a <details><summary>Solution...
+HINT = re.compile(r"^\s*(#{1,6}\s*Solution\b|<details>\s*<summary>\s*Solution\b)", re.IGNORECASE)
 
 
 def _is_solution_hint(cell) -> bool:
-    """The markdown cell before a solution that tells JupyterLab users how to open it."""
+    """The short markdown cell just before a solution that tells JupyterLab users how to open it
+    ("#### Solution (click to expand)" and a line about the hidden cell): the site's toggle replaces it."""
     text = cell.source if isinstance(cell.source, str) else "".join(cell.source)
-    return cell.cell_type == "markdown" and bool(HINT.search(text)) and len(text) < 500 and "```" not in text
+    return (cell.cell_type == "markdown" and bool(HINT.match(text)) and len(text) < 500
+            and len(re.findall(r"^#", text, re.MULTILINE)) <= 1 and "```" not in text)
 
 
 def read_notebook(text: str) -> nbformat.NotebookNode:
@@ -175,8 +178,10 @@ NEEDS_DROPPED = ("L.AwesomeMarkers", "$.ajax", "jQuery(", "bootstrap.")
 SRCDOC = re.compile(r'<iframe srcdoc="([^"]*)"')
 TRUST_NOTE = re.compile(r'<span style="color:#565656">Make this Notebook Trusted[^<]*</span>')
 
-#: map id -> (docname of the page that shows it, the map's HTML), filled while pages are written.
-MAPS: dict[str, str] = {}
+#: map id -> (the first page that shows it, the map's HTML as served there); and every page that shows it.
+#: Filled as pages are written.
+MAPS: dict[str, tuple[str, str]] = {}
+MAP_PAGES: dict[str, set[str]] = {}
 
 
 class MapError(Exception):
@@ -270,7 +275,8 @@ def rewrite_maps(app, doctree, docname: str) -> None:
             continue
         key = map_id(stored)
         doc = accessible_map_html(doc, key)
-        MAPS[key] = (docname, doc)
+        MAPS.setdefault(key, (docname, doc))
+        MAP_PAGES.setdefault(key, set()).add(docname)
         text = text[:match.start(1)] + html.escape(doc, quote=True) + text[match.end(1):]
         text = TRUST_NOTE.sub("", text)
         # loading="lazy": a map loads when it is scrolled near, so the page shows at once and the
@@ -404,8 +410,9 @@ def picture_maps(app, exception) -> None:
     if chromium is None:
         logger.info("No Chromium found: maps will print as a note instead of a picture "
                     "(install Debian's chromium, or run `make browser`).")
-        for key, (docname, _) in MAPS.items():
-            _fill_in(out / f"{docname}.html", key, None, None)
+        for key, docnames in MAP_PAGES.items():
+            for docname in docnames:
+                _fill_in(out / f"{docname}.html", key, None, None)
         return
     from playwright.sync_api import sync_playwright
 
@@ -432,7 +439,8 @@ def picture_maps(app, exception) -> None:
                     alt = MAP_ALT.get(key, alt)
                 finally:
                     scratch.unlink()
-                _fill_in(out / f"{docname}.html", key, frame_title, alt)
+                for page_name in MAP_PAGES[key]:
+                    _fill_in(out / f"{page_name}.html", key, frame_title, alt)
         finally:
             browser.close()
     logger.info(f"pictures of {len(MAPS)} maps for print")
