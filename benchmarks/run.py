@@ -5,13 +5,14 @@ Run with ``make bench`` (not part of ``make test``). Prints a table and writes b
 Usage:
     python benchmarks/run.py                       # everything (about two workbook runs of time)
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
-                                                   # data, import
+                                                   # data, import, site, classroom
     python benchmarks/run.py --notebooks 05 08     # only notebooks whose names start with these
-    python benchmarks/run.py --skip notebooks,nbval,map,requests,data,import   # only the classroom hub load run
+    python benchmarks/run.py --skip notebooks,nbval,map,requests,data,import,site   # only the classroom hub load run
 
 Targets (issue 8): the whole workbook under nbval in at most 60 s on 2 cores; every notebook's kernel at
-most 500 MB peak RSS; our map's HTML at most 0.25 of ``GeoDataFrame.explore()``'s. A part whose module
-has not been written yet is reported as "not available yet" instead of failing the run.
+most 500 MB peak RSS; our map's HTML at most 0.25 of ``GeoDataFrame.explore()``'s. Issue 14: the website
+builds in under 120 s and its heaviest page, maps included, is under 2 MB. A part whose module has not been
+written yet is reported as "not available yet" instead of failing the run.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ TARGET_WORKBOOK_SECONDS = 60.0
 TARGET_KERNEL_MB = 500.0
 TARGET_MAP_RATIO = 0.25
 TARGET_CELL_SECONDS = 20.0
-PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "classroom")
+TARGET_SITE_BUILD_SECONDS = 120.0
+TARGET_SITE_PAGE_MB = 2.0
+PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "site", "classroom")
 NOT_AVAILABLE = "not available yet"
 
 
@@ -208,13 +211,63 @@ def measure_import(repeats: int = 3) -> dict:
     }
 
 
+# ----------------------------------------------------------------------------- website (issue 14)
+
+
+def measure_site() -> dict:
+    """`make site` into benchmarks/tmp/site: build time, pages, total size, and the heaviest page as
+    headless Chromium really fetches it (HTML, theme, figures, maps and Leaflet; served on 127.0.0.1)."""
+    build_script = ROOT / "site" / "build_site.py"
+    if not build_script.exists():
+        return {"status": NOT_AVAILABLE}
+    sys.path.insert(0, str(build_script.parent))
+    import build_site
+
+    out = ROOT / "benchmarks" / "tmp" / "site"
+    print("  building the website ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    command = [sys.executable, str(build_script), "--out", str(out), "--work", str(out.parent / "site-work")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        return {"status": "build failed", "error": (done.stderr or done.stdout).strip()[-300:]}
+    result = {"build_seconds": round(seconds, 1), **build_site.site_sizes(out)}
+    try:
+        pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if not p.name.startswith("."))
+        fetched = build_site.fetched_bytes(out, pages)
+        heaviest = max(fetched, key=lambda name: fetched[name]["bytes"])
+        result.update({"fetched_heaviest_page": heaviest, "fetched_heaviest_page_bytes": fetched[heaviest]["bytes"],
+                       "fetched_heaviest_page_requests": fetched[heaviest]["requests"],
+                       "fetched_lightest_page_bytes": min(f["bytes"] for f in fetched.values())})
+    except Exception as err:  # no Chromium: the static estimate above still stands
+        result["fetched"] = f"not measured: {type(err).__name__}: {err}"
+    return result
+
+
+def site_rows(site: dict) -> list[tuple[str, str, str, str]]:
+    if "build_seconds" not in site:
+        return [("website", site.get("status", str(site)), "", "-")]
+    heaviest = site.get("fetched_heaviest_page_bytes", site["heaviest_page_bytes"])
+    name = site.get("fetched_heaviest_page", site["heaviest_page"])
+    how = f"{site['fetched_heaviest_page_requests']} requests in Chromium" if "fetched_heaviest_page" in site \
+        else "static estimate"
+    return [
+        ("website build (make site)", f"{site['build_seconds']:.1f} s", f"<= {TARGET_SITE_BUILD_SECONDS:.0f} s",
+         verdict(site["build_seconds"] <= TARGET_SITE_BUILD_SECONDS)),
+        ("website size", f"{site['total_bytes'] / 1e6:.1f} MB in {site['files']} files, {site['pages']} pages "
+         f"({site['lesson_pages']} lessons)", "", "-"),
+        ("heaviest page, maps included", f"{heaviest / 1e6:.2f} MB: {name} ({how})",
+         f"< {TARGET_SITE_PAGE_MB:.0f} MB", verdict(heaviest < TARGET_SITE_PAGE_MB * 1e6)),
+    ]
+
+
 # ----------------------------------------------------------------------------- classroom hub under load
 
 
 def measure_classroom(learners: int = 30, concurrency: int = 10) -> dict:
     """N learners on the real classroom hub at once (bounded), lessons 00 and 01 each: benchmarks/classroom_load.py.
 
-    Then a smaller run of the two heaviest lessons (05 and 06), for the memory per learner later in a
+    Then a smaller run of the two heaviest lessons (08 and 10), for the memory per learner later in a
     session, which the sizing advice in workshop/classroom/README.md needs too.
     """
     try:
@@ -224,9 +277,9 @@ def measure_classroom(learners: int = 30, concurrency: int = 10) -> dict:
     print(f"  classroom hub: {learners} learners, {concurrency} at a time ...", file=sys.stderr, flush=True)
     result = run_load(learners=learners, concurrency=concurrency)
     if "served" in result:
-        print("  classroom hub: 5 learners, lessons 05 and 06 ...", file=sys.stderr, flush=True)
+        print("  classroom hub: 5 learners, lessons 08 and 10 ...", file=sys.stderr, flush=True)
         result["later_lessons"] = run_load(learners=5, concurrency=5, lessons=[
-            "notebooks/05-mapping-tracts.ipynb", "notebooks/06-discussing-the-data.ipynb"])
+            "notebooks/08-mapping-tracts.ipynb", "notebooks/10-discussing-the-data.ipynb"])
     return result
 
 
@@ -246,7 +299,7 @@ def classroom_rows(hub: dict) -> list[tuple[str, str, str, str]]:
          f" / median {hub['per_learner_peak_rss_mb'].get('median')} MB", "", "-"),
         ("classroom: CPU per learner (00 + 01)", f"{hub.get('cpu_seconds_per_learner')} s", "", "-"),
     ] + ([] if "served" not in hub.get("later_lessons", {}) else [
-        ("classroom: lessons 05 + 06, 5 learners", f"{hub['later_lessons']['served']} served; per learner "
+        ("classroom: lessons 08 + 10, 5 learners", f"{hub['later_lessons']['served']} served; per learner "
          f"median {hub['later_lessons']['per_learner_peak_rss_mb'].get('median')} MB, machine "
          f"+{hub['later_lessons']['machine_memory_mb']['peak_increase']} MB", "", verdict(
              hub["later_lessons"]["failures"] == 0)),
@@ -321,6 +374,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                         f"vs bare python {imported['bare_interpreter_seconds']:.2f} s", "", "-"))
         else:
             out.append(("import civicdata", imported.get("status", ""), "", "-"))
+    site = results.get("site")
+    if site:
+        out.extend(site_rows(site))
     classroom_hub = results.get("classroom")
     if classroom_hub:
         out.extend(classroom_rows(classroom_hub))
@@ -362,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     results["measured"] = [part for part in PARTS if part not in skip]
     measures = {"notebooks": lambda: measure_notebooks(args.notebooks), "nbval": measure_nbval,
                 "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import,
+                "site": measure_site,
                 "classroom": lambda: measure_classroom(args.classroom_learners, args.classroom_concurrency)}
     shown: dict = {}
     for part in PARTS:

@@ -1,5 +1,7 @@
-"""Two pinned lists: the learner environment (binder/requirements.txt: make lab, conda and Binder install
-the same versions) and the test tools on top of it (tests/requirements.txt, added by make test)."""
+"""Four pinned lists: the learner environment (binder/requirements.txt: make lab, conda and Binder install
+the same versions), the website tools on top of it (site/requirements.txt, added by make site), the
+classroom hub (workshop/classroom/requirements.txt, added by make classroom) and the test tools
+(tests/requirements.txt, added by make test, which includes the website and classroom lists)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "binder" / "requirements.txt"
 TEST_REQUIREMENTS = ROOT / "tests" / "requirements.txt"
+SITE_REQUIREMENTS = ROOT / "site" / "requirements.txt"
+CLASSROOM_REQUIREMENTS = ROOT / "workshop" / "classroom" / "requirements.txt"
+LISTS = (REQUIREMENTS, SITE_REQUIREMENTS, CLASSROOM_REQUIREMENTS, TEST_REQUIREMENTS)
 TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "responses", "hypothesis", "playwright", "ruff", "import-linter"}
+SITE_TOOLS = {"sphinx", "myst-nb", "sphinx-book-theme", "playwright"}
 
 
 def pinned(path: Path = REQUIREMENTS) -> dict[str, str]:
@@ -27,7 +33,7 @@ def pinned(path: Path = REQUIREMENTS) -> dict[str, str]:
 
 
 def all_pins() -> dict[str, str]:
-    return {**pinned(REQUIREMENTS), **pinned(TEST_REQUIREMENTS)}
+    return {name: version for path in LISTS for name, version in pinned(path).items()}
 
 
 def normalise(name: str) -> str:
@@ -35,16 +41,20 @@ def normalise(name: str) -> str:
 
 
 def test_every_requirement_is_pinned_exactly_once():
-    names = [normalise(n) for n in pinned()] + [normalise(n) for n in pinned(TEST_REQUIREMENTS)]
-    assert len(names) == len(set(names))
+    names = [normalise(n) for path in LISTS for n in pinned(path)]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     assert {"jupyterlab", "pandas", "geopandas", "census", "folium"} <= {normalise(n) for n in pinned()}
 
 
 def test_learners_do_not_install_test_tools():
     learner = {normalise(n) for n in pinned()}
-    assert not learner & TEST_TOOLS, f"test tools in binder/requirements.txt: {sorted(learner & TEST_TOOLS)}"
-    assert TEST_TOOLS <= {normalise(n) for n in pinned(TEST_REQUIREMENTS)}
+    tools = TEST_TOOLS | SITE_TOOLS
+    assert not learner & tools, f"test or site tools in binder/requirements.txt: {sorted(learner & tools)}"
+    assert TEST_TOOLS <= {normalise(n) for path in (TEST_REQUIREMENTS, SITE_REQUIREMENTS) for n in pinned(path)}
+    assert SITE_TOOLS <= {normalise(n) for n in pinned(SITE_REQUIREMENTS)}
     assert TEST_REQUIREMENTS.read_text().count("-r ../binder/requirements.txt") == 1
+    assert TEST_REQUIREMENTS.read_text().count("-r ../site/requirements.txt") == 1
+    assert TEST_REQUIREMENTS.read_text().count("-r ../workshop/classroom/requirements.txt") == 1
 
 
 def test_environment_yml_installs_the_same_pins():
