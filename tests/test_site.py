@@ -335,7 +335,7 @@ def test_page_opens_offline_and_passes_axe(site, browser, name):
 
 def palette_colours() -> list[np.ndarray]:
     """The map palette's colours as drawn: opaque, or 75% over Leaflet's grey or over white."""
-    from civicdata.maps import palette
+    from civicdata.maps.classification import palette
 
     colours = []
     for hexcolour in palette(5):
