@@ -10,6 +10,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-tests
+# The workbook's JupyterLab and Jupyter Server settings (binder/jupyter/, installed by tools/jupyter_settings.py):
+# kernels shut down with their tab and are culled when idle; no news pop-up. Installed again only when they
+# change, so `tools/jupyter_settings.py remove` (workshop/learner-setup.md) lasts.
+JUPYTER_SETTINGS := $(VENV)/.jupyter-settings
 PORT ?= 8888
 
 # JupyterLab refuses to run as root unless told it may (containers, library lab images).
@@ -28,7 +32,7 @@ help:
 	@echo "make lint       ruff over the package, tests, tools, benchmarks and notebooks"
 	@echo "make clean      remove .venv and caches"
 
-setup: $(STAMP)
+setup: $(STAMP) $(JUPYTER_SETTINGS)
 
 $(STAMP): binder/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -48,12 +52,16 @@ $(STAMP): binder/requirements.txt pyproject.toml
 	@touch $(STAMP)
 	@echo "Environment ready in $(VENV)."
 
+$(JUPYTER_SETTINGS): $(STAMP) binder/jupyter/lab-settings.json binder/jupyter/server-config.json tools/jupyter_settings.py
+	$(BIN)/python tools/jupyter_settings.py install
+	@touch $(JUPYTER_SETTINGS)
+
 # The test and lint tools, on top of the learner environment.
 $(TEST_STAMP): $(STAMP) tests/requirements.txt
 	$(BIN)/python -m pip install --quiet -r tests/requirements.txt
 	@touch $(TEST_STAMP)
 
-lab: $(STAMP)
+lab: $(STAMP) $(JUPYTER_SETTINGS)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00-start-here.ipynb
 
 # The browser tests need a real Chromium; Debian's package is installed when we are root.
@@ -68,7 +76,7 @@ browser:
 
 # Tests run in parallel, one worker per core (pytest-xdist); --dist loadfile keeps each notebook's cells
 # together on one worker, in order, in one kernel, as nbval needs.
-test: $(TEST_STAMP) browser
+test: $(TEST_STAMP) $(JUPYTER_SETTINGS) browser
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 notebooks: $(STAMP)

@@ -1,7 +1,9 @@
 """A real JupyterLab from the venv: it starts, serves the UI and the first notebook, runs a kernel.
 
-This is what `make lab` gives a learner, minus the browser. Bounded: the whole test gives up after
-about 30 seconds. Runs with --allow-root when the tests run as root (containers, library lab images).
+This is what `make lab` gives a learner, minus the browser, with the workbook's settings installed in the
+venv (binder/jupyter/, tools/jupyter_settings.py): kernels shut down with their tab, idle kernels are
+culled, no news pop-up. Bounded: each test gives up after about 30 seconds (45 for the culling one). Runs
+with --allow-root when the tests run as root (containers, library lab images).
 """
 
 from __future__ import annotations
@@ -9,15 +11,18 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import websocket
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb"
@@ -34,8 +39,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, base: str, token: str, deadline: float) -> None:
-        self.base, self.token, self.deadline = base, token, deadline
+    def __init__(self, base: str, token: str, deadline: float, log_path: Path) -> None:
+        self.base, self.token, self.deadline, self.log_path = base, token, deadline, log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
     def request(self, method: str, path: str, body: dict | None = None, timeout: float | None = None):
         """One HTTP request; never waits past the test's overall deadline."""
@@ -53,15 +61,16 @@ class Server:
             return response.status, payload
 
 
-@pytest.fixture
-def lab(tmp_path):
+@contextmanager
+def running_lab(tmp_path: Path, *options: str, deadline: float = DEADLINE_SECONDS):
+    """A JupyterLab server on a free local port, with private config and runtime folders."""
     started = time.monotonic()
     port, token = free_port(), secrets.token_hex(16)
     jupyter = Path(sys.executable).with_name("jupyter")
     command = [
         str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *options,
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -69,9 +78,13 @@ def lab(tmp_path):
     for name, folder in [("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "config"),
                          ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
         env[name] = str(tmp_path / folder)
+    # The browser test opens a real lesson: never let JupyterLab save it (a user setting, in the test's folder).
+    docmanager = tmp_path / "settings" / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
+    docmanager.parent.mkdir(parents=True, exist_ok=True)
+    docmanager.write_text(json.dumps({"autosave": False}))
     log = (tmp_path / "lab.log").open("wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", token, started + DEADLINE_SECONDS)
+    server = Server(f"http://127.0.0.1:{port}", token, started + deadline, tmp_path / "lab.log")
     try:
         while True:
             if process.poll() is not None:
@@ -104,6 +117,19 @@ def lab(tmp_path):
         log.close()
 
 
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    with running_lab(tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@pytest.fixture
+def lab(lab_server):
+    """One server for the tests of this module; each test gets its own time budget."""
+    lab_server.deadline = time.monotonic() + DEADLINE_SECONDS
+    return lab_server
+
+
 def test_jupyterlab_serves_the_workbook_and_runs_a_kernel(lab):
     status, page = lab.request("GET", "/lab")
     assert status == 200 and b"JupyterLab" in page
@@ -118,5 +144,84 @@ def test_jupyterlab_serves_the_workbook_and_runs_a_kernel(lab):
     assert status == 201 and kernel["name"] == "python3"
     status, payload = lab.request("GET", "/api/kernels")
     assert kernel["id"] in [k["id"] for k in json.loads(payload)]
+    # The first kernel starts the idle culler, configured by the workbook's settings in the venv.
+    assert "Culling kernels with idle durations > 1800 seconds at 60 second intervals" in lab.log()
+    assert "Culling kernels even with connected clients" in lab.log()
+    assert "Culling kernels even if busy" not in lab.log()
     status, _ = lab.request("DELETE", f"/api/kernels/{kernel['id']}")
     assert status == 204
+
+
+def setting_defaults(lab: Server, plugin: str) -> dict:
+    """The defaults JupyterLab's settings API serves for one plugin: its schema's, with the overrides."""
+    status, payload = lab.request("GET", f"/lab/api/settings/{plugin}")
+    assert status == 200
+    return {name: prop.get("default") for name, prop in json.loads(payload)["schema"]["properties"].items()}
+
+
+@pytest.fixture
+def culling_lab(tmp_path):
+    """The workbook's settings, but kernels count as idle after 3 s (checked every second)."""
+    options = ("--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=1")
+    with running_lab(tmp_path, *options, deadline=45) as server:
+        yield server
+
+
+def test_quiet_jupyterlab_and_an_open_idle_kernel_is_culled(culling_lab):
+    lab = culling_lab
+    assert setting_defaults(lab, "@jupyterlab/notebook-extension:tracker")["kernelShutdown"] is True
+    notification = setting_defaults(lab, "@jupyterlab/apputils-extension:notification")
+    assert notification["fetchNews"] == "false" and notification["checkForUpdates"] is False
+
+    status, payload = lab.request("POST", "/api/kernels", {"name": "python3"})
+    kernel_id = json.loads(payload)["id"]
+    # A notebook tab holds a websocket to its kernel; with cull_connected the culler takes it all the same.
+    url = lab.base.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
+    channel = websocket.create_connection(url, header=[f"Authorization: token {lab.token}"], timeout=10)
+    try:
+        while kernel_id in [k["id"] for k in json.loads(lab.request("GET", "/api/kernels")[1])]:
+            time.sleep(0.5)  # bounded by the server's request deadline (45 s in all)
+    finally:
+        channel.close()
+    assert f"Culling 'idle' kernel 'python3' ({kernel_id}) with 1 connections" in lab.log()
+
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_closing_a_notebook_tab_shuts_its_kernel_down(lab):
+    """In a real browser: open a lesson, its kernel starts; close the tab, the kernel is gone."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed, but CI must run the browser tests (`make browser`).")
+        pytest.skip("Chromium is not installed (sudo apt-get install chromium, or `make browser` as root)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    lesson = ROOT / FIRST_NOTEBOOK
+    before = lesson.read_bytes()
+
+    def kernels() -> list:
+        return json.loads(lab.request("GET", "/api/kernels")[1])
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(20_000)
+            page.goto(f"{lab.base}/lab/tree/{FIRST_NOTEBOOK}?token={lab.token}")
+            page.wait_for_selector(".jp-NotebookPanel")
+            while not any(k["connections"] and k["execution_state"] == "idle" for k in kernels()):
+                time.sleep(0.3)  # the notebook's kernel is starting (bounded by the request deadline)
+            page.keyboard.press("Alt+w")  # File > Close Tab
+            discard = page.locator(".jp-Dialog button:has-text('Discard')")
+            try:
+                discard.click(timeout=3_000)  # the "Save your work" question, if JupyterLab asks it
+            except sync_api.TimeoutError:
+                pass
+            while kernels():
+                time.sleep(0.3)
+            assert json.loads(lab.request("GET", "/api/sessions")[1]) == []
+        finally:
+            browser.close()
+    assert lesson.read_bytes() == before, "the test changed the lesson file"
