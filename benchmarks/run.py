@@ -7,7 +7,8 @@ Usage:
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
                                                    # data, import
     python benchmarks/run.py --notebooks 04 05     # only notebooks whose names start with these
-    python benchmarks/run.py --only environment    # only these parts; opt-in parts (environment) run only so
+    python benchmarks/run.py --only together       # only these parts; the opt-in parts (together, environment)
+                                                   # run only so
     python benchmarks/run.py --only environment --environment-baseline ba6a5a5~1
                                                    # also install the pinned list(s) of an older commit
 
@@ -16,6 +17,8 @@ of ``GeoDataFrame.explore()``'s. Issue 12: every lesson's kernel at most 300 MB 
 open at once (the sum of the peaks) under 1.5 GB. A part whose module has not been written yet is
 reported as "not available yet" instead of failing the run.
 
+The ``together`` part (opt-in: one more run of every notebook) keeps all eight kernels alive and adds up
+their proportional set sizes: what all lessons open at once really occupy, shared libraries counted once.
 The ``environment`` part (opt-in: several minutes and about 1.5 GB of downloads) installs the learner
 list and then the test list into a fresh virtual environment, the way ``make setup`` and ``make test`` do,
 from PyPI with no pip cache, and records the install times and installed sizes.
@@ -38,15 +41,15 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 RESULTS = Path(__file__).resolve().with_name("results.json")
 sys.path.insert(0, str(ROOT / "tests"))
-from notebook_env import UNSET, workbook_environment  # noqa: E402
+from notebook_env import UNSET, tidy_my_work, workbook_environment  # noqa: E402
 
 TARGET_WORKBOOK_SECONDS = 60.0
 TARGET_KERNEL_MB = 300.0
 TARGET_ALL_KERNELS_MB = 1500.0
 TARGET_MAP_RATIO = 0.25
 TARGET_CELL_SECONDS = 20.0
-PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "environment")
-OPT_IN = ("environment",)  # measured only when named with --only
+PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "together", "environment")
+OPT_IN = ("together", "environment")  # measured only when named with --only
 NOT_AVAILABLE = "not available yet"
 
 
@@ -258,6 +261,65 @@ def kernel_memory(notebooks: list[dict]) -> dict:
     }
 
 
+def smaps_rollup_mb(pid: int) -> dict[str, float]:
+    """Rss, Pss (shared pages divided among the processes sharing them) and private memory of a process."""
+    values: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "kB":
+            values[parts[0].rstrip(":")] = int(parts[1]) / 1024
+    return {"rss": values.get("Rss", 0.0), "pss": values.get("Pss", 0.0),
+            "private": values.get("Private_Clean", 0.0) + values.get("Private_Dirty", 0.0)}
+
+
+def measure_together() -> dict:
+    """Every lesson run to its end in its own kernel, all kernels kept alive: what they occupy together.
+
+    The sum of the peaks (``kernel_memory``) counts the pages of shared libraries once per kernel; here
+    the kernels really run side by side, and their proportional set sizes (PSS) add up to the memory they
+    use together. Read at the end of the last notebook (each kernel's memory at the end of its lesson).
+    """
+    import contextlib
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(workbook_env())
+    kernels: dict[str, int] = {}
+    failed: list[str] = []
+    try:
+        with tidy_my_work(), contextlib.ExitStack() as stack:
+            for path in paths:
+                print(f"  running {path.name}, keeping its kernel ...", file=sys.stderr, flush=True)
+                nb = nbformat.read(path, as_version=4)
+                client = NotebookClient(nb, kernel_name="python3", timeout=300,
+                                        resources={"metadata": {"path": str(NOTEBOOKS)}})
+                stack.enter_context(client.setup_kernel())
+                kernels[path.name] = client.km.provisioner.pid
+                try:
+                    for index, cell in enumerate(nb.cells):
+                        if cell.cell_type == "code":
+                            client.execute_cell(cell, index)
+                except Exception as err:  # a failing lesson still holds its memory
+                    failed.append(f"{path.name}: {type(err).__name__}")
+            memory = {name: smaps_rollup_mb(pid) for name, pid in kernels.items()}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {
+        "kernels": len(memory),
+        "pss_sum_mb": round(sum(m["pss"] for m in memory.values()), 1),
+        "private_sum_mb": round(sum(m["private"] for m in memory.values()), 1),
+        "rss_sum_mb": round(sum(m["rss"] for m in memory.values()), 1),
+        "pss_mb": {name: round(m["pss"], 1) for name, m in memory.items()},
+        "failed": failed,
+        "target_sum_mb": TARGET_ALL_KERNELS_MB,
+    }
+
+
 # ----------------------------------------------------------------------------- environment
 
 
@@ -435,6 +497,16 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                         f"vs bare python {imported['bare_interpreter_seconds']:.2f} s", "", "-"))
         else:
             out.append(("import civicdata", imported.get("status", ""), "", "-"))
+    together = results.get("together")
+    if together:
+        if "pss_sum_mb" in together:
+            note = f"; failed: {', '.join(together['failed'])}" if together["failed"] else ""
+            out.append(("all lessons open at once, measured: sum of kernel PSS",
+                        f"{together['pss_sum_mb']:.0f} MB in {together['kernels']} live kernels "
+                        f"(RSS sum {together['rss_sum_mb']:.0f} MB){note}",
+                        f"<= {TARGET_ALL_KERNELS_MB:.0f} MB", verdict(together["pss_sum_mb"] <= TARGET_ALL_KERNELS_MB)))
+        else:
+            out.append(("all lessons open at once, measured", together.get("status", ""), "", "-"))
     environment = results.get("environment")
     if environment:
         if "learner" in environment:
@@ -491,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     results["measured"] = [part for part in PARTS if part not in skip]
     measures = {"notebooks": lambda: measure_notebooks(args.notebooks), "nbval": measure_nbval,
                 "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import,
-                "environment": lambda: measure_environment(args.environment_baseline)}
+                "together": measure_together, "environment": lambda: measure_environment(args.environment_baseline)}
     shown: dict = {}
     for part in PARTS:
         if part in skip:
