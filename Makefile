@@ -21,7 +21,8 @@ ifeq ($(shell id -u),0)
 ROOT_FLAG := --allow-root
 endif
 
-.PHONY: lab test setup notebooks lint bench browser data clean help handouts
+.PHONY: lab test setup notebooks lint bench browser proxy data clean help handouts classroom classroom-stop \
+	classroom-status classroom-wipe
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on notebooks/00-start-here.ipynb"
@@ -29,6 +30,8 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (after changing one)"
 	@echo "make bench      measure notebook time and memory, map sizes, request counts"
 	@echo "make handouts   build printable handouts and posters into workshop/handouts/ (PLACE=slug optional)"
+	@echo "make classroom  start a JupyterHub for a workshop on this machine (CLASSROOM_PASSWORD=...)"
+	@echo "make classroom-stop   stop it (and every learner's server); classroom-status, classroom-wipe"
 	@echo "make lint       ruff over the package, tests, tools, benchmarks and notebooks"
 	@echo "make clean      remove .venv and caches"
 
@@ -56,10 +59,45 @@ $(JUPYTER_SETTINGS): $(STAMP) binder/jupyter/lab-settings.json binder/jupyter/se
 	$(BIN)/python tools/jupyter_settings.py install
 	@touch $(JUPYTER_SETTINGS)
 
-# The test and lint tools, on top of the learner environment.
-$(TEST_STAMP): $(STAMP) tests/requirements.txt
+# The test and lint tools, on top of the learner environment (with the classroom hub's packages: the
+# suite starts a real hub).
+$(TEST_STAMP): $(STAMP) tests/requirements.txt workshop/classroom/requirements.txt
 	$(BIN)/python -m pip install --quiet -r tests/requirements.txt
 	@touch $(TEST_STAMP)
+
+# The classroom hub: jupyterhub, jupyterhub-idle-culler and nbgitpuller in .venv, and its proxy,
+# configurable-http-proxy, from npm (package.json, exact versions in package-lock.json) into node_modules/.
+HUB_STAMP := $(VENV)/.installed-classroom
+NODE_STAMP := node_modules/.installed
+
+$(HUB_STAMP): $(STAMP) workshop/classroom/requirements.txt
+	$(BIN)/python -m pip install --quiet -r workshop/classroom/requirements.txt
+	@touch $(HUB_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The classroom hub needs Node.js and npm (sudo apt-get install nodejs npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+# For make test and make bench: the proxy when npm is there; without it the hub tests are skipped
+# (on a laptop; CI fails them instead, as for the browser tests).
+proxy:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "Note: npm is not installed; the classroom hub tests will be skipped (sudo apt-get install nodejs npm)."; fi
+
+# Start the hub in the background; everything it writes goes to .classroom/ (see workshop/classroom/README.md).
+classroom: $(HUB_STAMP) $(NODE_STAMP)
+	$(BIN)/python workshop/classroom/classroom.py start
+
+classroom-stop:
+	@test -x $(BIN)/python || { echo "No .venv here, so no classroom hub to stop."; exit 0; }; \
+	$(BIN)/python workshop/classroom/classroom.py stop
+
+classroom-status:
+	$(BIN)/python workshop/classroom/classroom.py status
+
+classroom-wipe:
+	$(BIN)/python workshop/classroom/classroom.py wipe
 
 lab: $(STAMP) $(JUPYTER_SETTINGS)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00-start-here.ipynb
@@ -76,14 +114,14 @@ browser:
 
 # Tests run in parallel, one worker per core (pytest-xdist); --dist loadfile keeps each notebook's cells
 # together on one worker, in order, in one kernel, as nbval needs.
-test: $(TEST_STAMP) $(JUPYTER_SETTINGS) browser
+test: $(TEST_STAMP) $(JUPYTER_SETTINGS) proxy browser
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check civicdata tests tools benchmarks notebooks $(wildcard data/build_data.py)
+	$(BIN)/ruff check civicdata tests tools benchmarks notebooks workshop/classroom $(wildcard data/build_data.py)
 
 # Workshop handouts are built, never hand-made, so they cannot drift from the data: the lessons as HTML
 # (solutions left out) and the Data Walk posters, into workshop/handouts/ (ignored by git).
@@ -104,8 +142,8 @@ handouts: $(STAMP)
 	$(HANDOUT_ENV) $(BIN)/civicdata posters --out workshop/handouts/posters.pdf
 	@echo "Handouts are in workshop/handouts/ (open the .html files in a browser and print them)."
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) proxy
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis node_modules

@@ -6,7 +6,8 @@ Usage:
     python benchmarks/run.py                       # every default part (about two workbook runs of time)
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
                                                    # data, import
-    python benchmarks/run.py --notebooks 04 05     # only notebooks whose names start with these
+    python benchmarks/run.py --notebooks 05 08     # only notebooks whose names start with these
+    python benchmarks/run.py --skip notebooks,nbval,map,requests,data,import   # only the classroom hub load run
     python benchmarks/run.py --only together       # only these parts; the opt-in parts (together, environment)
                                                    # run only so
     python benchmarks/run.py --only environment --environment-baseline ba6a5a5~1
@@ -17,7 +18,7 @@ of ``GeoDataFrame.explore()``'s. Issue 12: every lesson's kernel at most 300 MB 
 open at once (the sum of the peaks) under 1.5 GB. A part whose module has not been written yet is
 reported as "not available yet" instead of failing the run.
 
-The ``together`` part (opt-in: one more run of every notebook) keeps all eight kernels alive and adds up
+The ``together`` part (opt-in: one more run of every notebook) keeps every lesson's kernel alive and adds up
 their proportional set sizes: what all lessons open at once really occupy, shared libraries counted once.
 The ``environment`` part (opt-in: several minutes and about 1.5 GB of downloads) installs the learner
 list and then the test list into a fresh virtual environment, the way ``make setup`` and ``make test`` do,
@@ -48,7 +49,7 @@ TARGET_KERNEL_MB = 300.0
 TARGET_ALL_KERNELS_MB = 1500.0
 TARGET_MAP_RATIO = 0.25
 TARGET_CELL_SECONDS = 20.0
-PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "together", "environment")
+PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "classroom", "together", "environment")
 OPT_IN = ("together", "environment")  # measured only when named with --only
 NOT_AVAILABLE = "not available yet"
 
@@ -186,7 +187,7 @@ def measure_nbval() -> dict:
 
 def measure_map() -> dict:
     try:
-        from civicdata.maps import map_payload_sizes
+        from civicdata.maps.map_size import map_payload_sizes
     except ImportError:
         return {"status": NOT_AVAILABLE}
     saved = dict(os.environ)
@@ -201,7 +202,7 @@ def measure_map() -> dict:
 
 def measure_requests() -> dict:
     try:
-        from civicdata.live import count_requests_for_tract_pull
+        from request_count import count_requests_for_tract_pull
     except ImportError:
         return {"status": NOT_AVAILABLE}
     return {"variables": 30, **count_requests_for_tract_pull(30)}
@@ -239,6 +240,51 @@ def measure_import(repeats: int = 3) -> dict:
         "process_seconds": round(min(wall), 3),
         "bare_interpreter_seconds": round(min(baseline), 3),
     }
+
+
+# ----------------------------------------------------------------------------- classroom hub under load
+
+
+def measure_classroom(learners: int = 30, concurrency: int = 10) -> dict:
+    """N learners on the real classroom hub at once (bounded), lessons 00 and 01 each: benchmarks/classroom_load.py.
+
+    Then a smaller run of the two heaviest lessons (05 and 06), for the memory per learner later in a
+    session, which the sizing advice in workshop/classroom/README.md needs too.
+    """
+    try:
+        from classroom_load import run_load
+    except ImportError as err:
+        return {"status": f"{NOT_AVAILABLE} ({err})"}
+    print(f"  classroom hub: {learners} learners, {concurrency} at a time ...", file=sys.stderr, flush=True)
+    result = run_load(learners=learners, concurrency=concurrency)
+    if "served" in result:
+        print("  classroom hub: 5 learners, lessons 05 and 06 ...", file=sys.stderr, flush=True)
+        result["later_lessons"] = run_load(learners=5, concurrency=5, lessons=[
+            "notebooks/05-mapping-tracts.ipynb", "notebooks/06-discussing-the-data.ipynb"])
+    return result
+
+
+def classroom_rows(hub: dict) -> list[tuple[str, str, str, str]]:
+    if "served" not in hub:
+        return [("classroom hub load run", hub.get("status", str(hub)), "", "-")]
+    ready, mem = hub["sign_in_to_ready_seconds"], hub["machine_memory_mb"]
+    return [
+        (f"classroom: learners served ({hub['concurrency']} at a time)", f"{hub['served']} of {hub['learners']}",
+         "all", verdict(hub["failures"] == 0)),
+        ("classroom: sign-in to ready server", f"median {ready.get('median')} s, p95 {ready.get('p95')} s", "", "-"),
+        ("classroom: lessons 00 + 01 per learner", f"median {hub['lesson_00_seconds'].get('median')} s + "
+         f"{hub['lesson_01_seconds'].get('median')} s", "", "-"),
+        ("classroom: machine memory", f"peak {mem['peak']} MB (+{mem['peak_increase']} MB over {mem['before']} MB)",
+         "", "-"),
+        ("classroom: hub / proxy / per learner", f"{hub['hub_peak_rss_mb']:.0f} MB / {hub['proxy_peak_rss_mb']:.0f} MB"
+         f" / median {hub['per_learner_peak_rss_mb'].get('median')} MB", "", "-"),
+        ("classroom: CPU per learner (00 + 01)", f"{hub.get('cpu_seconds_per_learner')} s", "", "-"),
+    ] + ([] if "served" not in hub.get("later_lessons", {}) else [
+        ("classroom: lessons 05 + 06, 5 learners", f"{hub['later_lessons']['served']} served; per learner "
+         f"median {hub['later_lessons']['per_learner_peak_rss_mb'].get('median')} MB, machine "
+         f"+{hub['later_lessons']['machine_memory_mb']['peak_increase']} MB", "", verdict(
+             hub["later_lessons"]["failures"] == 0)),
+    ])
 
 
 def kernel_memory(notebooks: list[dict]) -> dict:
@@ -497,6 +543,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                         f"vs bare python {imported['bare_interpreter_seconds']:.2f} s", "", "-"))
         else:
             out.append(("import civicdata", imported.get("status", ""), "", "-"))
+    classroom_hub = results.get("classroom")
+    if classroom_hub:
+        out.extend(classroom_rows(classroom_hub))
     together = results.get("together")
     if together:
         if "pss_sum_mb" in together:
@@ -543,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated parts to measure, and nothing else "
                         f"(the only way to run the opt-in parts: {','.join(OPT_IN)})")
     parser.add_argument("--notebooks", nargs="*", default=[], help="only notebooks starting with these")
+    parser.add_argument("--classroom-learners", type=int, default=30, help="learners in the classroom load run")
+    parser.add_argument("--classroom-concurrency", type=int, default=10, help="learners working at one time")
     parser.add_argument("--environment-baseline", metavar="REV",
                         help="with the environment part: also measure the pinned list(s) of this git revision")
     args = parser.parse_args(argv)
@@ -563,6 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     results["measured"] = [part for part in PARTS if part not in skip]
     measures = {"notebooks": lambda: measure_notebooks(args.notebooks), "nbval": measure_nbval,
                 "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import,
+                "classroom": lambda: measure_classroom(args.classroom_learners, args.classroom_concurrency),
                 "together": measure_together, "environment": lambda: measure_environment(args.environment_baseline)}
     shown: dict = {}
     for part in PARTS:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from civicdata.errors import CivicDataError
+from civicdata.core.errors import CivicDataError
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from civicdata.doctor import doctor
+    from civicdata.classroom.doctor import doctor
 
     report = doctor(network=not args.offline)
     print(report)
@@ -24,35 +24,38 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _hub_link(args: argparse.Namespace) -> int:
-    from civicdata.hub import nbgitpuller_link
+    from civicdata.classroom.hub_link import classroom_link, nbgitpuller_link
 
-    print(nbgitpuller_link(args.hub, repo_url=args.repo, branch=args.branch, notebook=args.notebook))
+    if args.classroom:
+        print(classroom_link(args.classroom, notebook=args.notebook))
+    else:
+        print(nbgitpuller_link(args.hub, repo_url=args.repo, branch=args.branch, notebook=args.notebook))
     return 0
 
 
 def _prefetch(args: argparse.Namespace) -> int:
-    from civicdata.prefetch import prefetch
+    from civicdata.data.prefetch import prefetch
 
     prefetch(args.state, args.county, year=args.year, out=args.out, force=args.force)
     return 0
 
 
 def _use_place(args: argparse.Namespace) -> int:
-    from civicdata import config
-    from civicdata.bundled import list_places
-    from civicdata.prefetch import use_place
+    from civicdata.core import settings
+    from civicdata.data.places import list_places
+    from civicdata.data.use_place import use_place
 
     if args.default or args.slug:
         use_place(None if args.default else args.slug)
         return 0
-    print(f"The notebooks use: {config.current_place()}. Places here:")
+    print(f"The notebooks use: {settings.current_place()}. Places here:")
     for row in list_places().itertuples():
         print(f"  {row.slug:28} {row.name} (ACS {row.vintage})")
     return 0
 
 
 def _posters(args: argparse.Namespace) -> int:
-    from civicdata.posters import make_posters
+    from civicdata.maps.posters import make_posters
 
     path = make_posters(place=args.place, topics=args.topics, out=args.out)
     print(f"Wrote {path}: a facilitator cover sheet and one poster per station (US letter).")
@@ -69,10 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="skip the network check")
     p.set_defaults(func=_doctor)
 
-    from civicdata.hub import DEFAULT_BRANCH, DEFAULT_NOTEBOOK, DEFAULT_REPO_URL
+    from civicdata.classroom.hub_link import DEFAULT_BRANCH, DEFAULT_CLASSROOM_DIR, DEFAULT_NOTEBOOK, DEFAULT_REPO_URL
 
     p = sub.add_parser("hub-link", help="print an nbgitpuller link that opens the workbook on a JupyterHub")
-    p.add_argument("--hub", required=True, metavar="URL", help="the JupyterHub address, e.g. https://hub.example.org")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--hub", metavar="URL", help="the JupyterHub address, e.g. https://hub.example.org")
+    where.add_argument("--classroom", nargs="?", const=DEFAULT_CLASSROOM_DIR, metavar="FOLDER",
+                       help="the classroom hub started here with `make classroom` (its folder: %(const)s)")
     p.add_argument("--repo", default=DEFAULT_REPO_URL, metavar="URL", help="the workbook repository to pull")
     p.add_argument("--branch", default=DEFAULT_BRANCH, help="the branch to pull (default: %(default)s)")
     p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help="the notebook to open (default: %(default)s)")

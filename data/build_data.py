@@ -9,7 +9,7 @@ next to the repository. Nothing is downloaded. Re-running gives byte-identical f
 ``tests/test_data_manifest.py`` checks the result against ``data/MANIFEST.sha256``). Every change
 made to a source file is listed in ``data/README.md``.
 
-It also writes ``civicdata/counties.csv``, the offline list of counties and county equivalents
+It also writes ``civicdata/data/counties.csv``, the offline list of counties and county equivalents
 that ``civicdata.find_place`` uses.
 """
 
@@ -28,12 +28,12 @@ import shapely
 REPO = Path(__file__).resolve().parents[1]
 #: Where the files go: data/ itself, or (for the reproducibility test) $CIVICDATA_BUILD_DIR.
 DATA = Path(os.environ.get("CIVICDATA_BUILD_DIR") or REPO / "data")
-COUNTIES_CSV = (REPO / "civicdata" / "counties.csv" if DATA == REPO / "data"
+COUNTIES_CSV = (REPO / "civicdata" / "data" / "counties.csv" if DATA == REPO / "data"
                 else DATA.parent / "counties.csv")
 sys.path.insert(0, str(REPO))
 
-from civicdata.checksums import sha256_of, write_manifest  # noqa: E402
-from civicdata.placefiles import polygons_only, write_csv, write_geojson  # noqa: E402
+from civicdata.data.checksums import sha256_of, write_manifest  # noqa: E402
+from civicdata.data.place_files import polygons_only, write_csv, write_geojson  # noqa: E402
 
 SOURCES = Path(os.environ.get("CIVICDATA_SOURCES", REPO.parent / "shared" / "data-sources"))
 
@@ -353,7 +353,7 @@ def build_reference() -> None:
 
 
 def build_counties(s2801_2022: pd.DataFrame, s2801_2017: pd.DataFrame) -> int:
-    """civicdata/counties.csv: every county or equivalent of the 2022 export, plus Connecticut's 8 former
+    """civicdata/data/counties.csv: every county or equivalent of the 2022 export, plus Connecticut's 8 former
     counties from the 2017 export (status 'former'), for find_place."""
     rows = []
     current = s2801_2022.assign(status="current")

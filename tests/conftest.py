@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from civicdata.bundled import load_boundaries, load_place
-from civicdata.config import DEFAULT_PLACE
+from civicdata.core.settings import DEFAULT_PLACE
+from civicdata.data.places import load_boundaries, load_place
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""get_acs on bundled data (offline), its errors, and how it hands over to civicdata.live (mocked)."""
+"""get_acs on bundled data (offline), its errors, and how it hands over to the live Census API (mocked)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import pandas as pd
 import pytest
 
 import civicdata
-from civicdata import acs
-from civicdata.bundled import load_place
-from civicdata.errors import (
+from civicdata.core.errors import (
     DataIntegrityError,
     DataNotAvailableError,
     NoApiKeyError,
@@ -19,7 +17,9 @@ from civicdata.errors import (
     VariableNotFoundError,
     YearNotSupportedError,
 )
-from civicdata.variables import search_variables, variable_label
+from civicdata.data import get_acs as acs
+from civicdata.data.places import load_place
+from civicdata.data.variables import search_variables, variable_label
 
 CT = "ct-capitol-region"
 
@@ -169,7 +169,7 @@ def test_source_bundled_and_live_explicit():
 def test_damaged_place_is_reported(tmp_path, monkeypatch):
     import shutil
 
-    from civicdata.config import places_dir
+    from civicdata.core.settings import places_dir
 
     target = tmp_path / "places" / CT
     shutil.copytree(places_dir() / CT, target)
@@ -180,7 +180,7 @@ def test_damaged_place_is_reported(tmp_path, monkeypatch):
 
 
 def test_auto_hands_over_to_live_when_a_key_and_network_exist(monkeypatch):
-    """The contract with civicdata.live.fetch_acs (mocked here): full API codes in, raw values out."""
+    """The contract with civicdata.data.census_api.fetch_acs (mocked here): full API codes in, raw values out."""
     calls = []
 
     def fake_fetch_acs(geography, codes, state_fips=None, county_fips=None, year=2024):

@@ -1,4 +1,4 @@
-"""civicdata.boundaries against a mocked www2.census.gov serving a cb-style zip built here."""
+"""civicdata.data.boundaries against a mocked www2.census.gov serving a cb-style zip built here."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ import requests
 import responses
 from shapely.geometry import box
 
-from civicdata import boundaries, config
-from civicdata.errors import (
+from civicdata.core import settings
+from civicdata.core.errors import (
     CensusServerError,
     CensusUnreachableError,
     DataNotAvailableError,
     EmptyResultError,
     YearNotSupportedError,
 )
+from civicdata.data import boundaries
 
 YEAR = 2023
 URL = "https://www2.census.gov/geo/tiger/GENZ2023/shp/cb_2023_09_tract_500k.zip"
@@ -29,7 +30,7 @@ URL = "https://www2.census.gov/geo/tiger/GENZ2023/shp/cb_2023_09_tract_500k.zip"
 def cb_zip(tmp_path: Path, year: int = YEAR, state: str = "09") -> bytes:
     """A cartographic-boundary-style zip: three real Capitol region tract shapes (from the bundled
     GeoJSON) plus a test box in another county code, in NAD83 like the real files."""
-    bundled = gpd.read_file(config.places_dir() / "ct-capitol-region" / "tracts.geojson").head(3)
+    bundled = gpd.read_file(settings.places_dir() / "ct-capitol-region" / "tracts.geojson").head(3)
     geoids = bundled["GEOID"].tolist()
     frame = gpd.GeoDataFrame(
         {
@@ -73,7 +74,7 @@ def test_download_filter_reproject_and_cache(env, monkeypatch):
     assert list(tracts.columns) == ["GEOID", "NAME", "ALAND", "AWATER", "geometry"]
     assert len(tracts) == 3 and tracts["GEOID"].str.startswith("09110").all()
     assert tracts["NAME"].str.startswith("Census Tract ").all()
-    bundled = gpd.read_file(config.places_dir() / "ct-capitol-region" / "tracts.geojson").head(3)
+    bundled = gpd.read_file(settings.places_dir() / "ct-capitol-region" / "tracts.geojson").head(3)
     assert sorted(tracts["GEOID"]) == sorted(bundled["GEOID"])
     # the round trip through NAD83 keeps the shapes where they were (well under a metre)
     ours = tracts.set_index("GEOID").to_crs("EPSG:5070").geometry.centroid
@@ -81,7 +82,7 @@ def test_download_filter_reproject_and_cache(env, monkeypatch):
     assert (ours.distance(theirs) < 1.0).all()
 
     cached = boundaries.boundary_cache_path("09", YEAR)
-    assert cached.exists() and config.REPO_ROOT not in cached.parents
+    assert cached.exists() and settings.REPO_ROOT not in cached.parents
     # second call, even offline: read from the cache, no request
     monkeypatch.setenv("CIVICDATA_OFFLINE", "1")
     with responses.RequestsMock() as mock:

@@ -16,8 +16,9 @@ import time
 import numpy as np
 import pytest
 
-from civicdata.maps import choropleth_map, palette
-from civicdata.offline import save_map, use_local_leaflet
+from civicdata.maps.choropleth import choropleth_map
+from civicdata.maps.classification import palette
+from civicdata.maps.offline import save_map, use_local_leaflet
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,4 +1,4 @@
-"""Notebook 07 (the capstone) run with papermill for a second place: Allegheny County, PA.
+"""Lesson 11 (the capstone) run with papermill for a second place: Allegheny County, PA.
 
 Allegheny's bundled table has estimates only, no margins of error, so the profile must say that MOEs
 are missing instead of showing a reliability it cannot know. The notebook runs offline, from the
@@ -16,17 +16,17 @@ import papermill
 import pytest
 from pypdf import PdfReader
 
-from civicdata import config
+from civicdata.core import settings
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "07-your-community.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "11-your-community.ipynb"
 
 
 @pytest.fixture(scope="module")
 def allegheny(tmp_path_factory):
     """Run the capstone once for Allegheny County (topic "internet") and return (output folder, notebook)."""
     folder = tmp_path_factory.mktemp("capstone")
-    executed = folder / "07-allegheny.ipynb"
+    executed = folder / "11-allegheny.ipynb"
     papermill.execute_notebook(
         str(NOTEBOOK), str(executed), cwd=str(NOTEBOOK.parent), kernel_name="python3", progress_bar=False,
         parameters={"state": "PA", "county": "Allegheny", "topic": "internet", "output_dir": str(folder)},
@@ -39,7 +39,7 @@ def test_parameters_cell_is_tagged_with_the_defaults():
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     source = tagged[0].source
-    for line in ('state = None', 'county = None', 'topic = "internet"'):
+    for line in ('state = None', 'county = None', 'topic = "vehicles"'):
         assert line in source
 
 
@@ -55,7 +55,7 @@ def test_html_profile_says_moes_are_missing(allegheny):
     assert "Allegheny County" in page
     assert "MOEs are missing" in page
     assert "B28002" in page  # the tract table was found, not the S2801 fallback
-    tracts = pd.read_csv(config.places_dir() / "allegheny-pa" / "tracts.csv", dtype={"GEOID": str})
+    tracts = pd.read_csv(settings.places_dir() / "allegheny-pa" / "tracts.csv", dtype={"GEOID": str})
     assert f'alt="Map of the {len(tracts)} census tracts' in page
     assert "Pennsylvania State Data Center" in page  # PA has a verified entry
 
@@ -78,7 +78,7 @@ def test_notebook_reports_no_margins_of_error(allegheny):
 
 
 def test_save_new_file_never_replaces_a_different_file(tmp_path):
-    from civicdata.mywork import save_new_file
+    from civicdata.core.files import save_new_file
 
     first = save_new_file("one", tmp_path / "profile.html")
     assert save_new_file("one", tmp_path / "profile.html") == first  # the same content: kept, no copy

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from civicdata.bundled import load_s2801
-from civicdata.cleaning import ANNOTATION_CODES, CONTROLLED_CODE, SYMBOLS, clean_values, describe
-from civicdata.config import data_dir
-from civicdata.downloads import geoid_from_geo_id, read_census_download
+from civicdata.core.settings import data_dir
+from civicdata.data.cleaning import ANNOTATION_CODES, CONTROLLED_CODE, SYMBOLS, clean_values, describe
+from civicdata.data.downloads import geoid_from_geo_id, read_census_download
+from civicdata.data.s2801 import load_s2801
 
 BRONX_B19013 = data_dir() / "downloads/bronx-ny/ACSDT5Y2022.B19013-Data_bronx_36005.csv"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from civicdata.checksums import read_manifest, verify_manifest
+from civicdata.data.checksums import read_manifest, verify_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -159,4 +159,4 @@ def test_build_is_reproducible(tmp_path):
     generated = {name: digest for name, digest in committed.items()
                  if name not in ("README.md", "build_data.py")}
     assert rebuilt == generated
-    assert (tmp_path / "counties.csv").read_bytes() == (REPO / "civicdata" / "counties.csv").read_bytes()
+    assert (tmp_path / "counties.csv").read_bytes() == (REPO / "civicdata" / "data" / "counties.csv").read_bytes()

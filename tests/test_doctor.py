@@ -9,8 +9,8 @@ import pytest
 import requests
 import responses
 
-from civicdata import config, doctor
-from civicdata.doctor import CENSUS_API_URL, check_api_key, check_bundled_data, check_network
+from civicdata.classroom.doctor import CENSUS_API_URL, check_api_key, check_bundled_data, check_network, doctor
+from civicdata.core import settings
 
 FAKE_KEY = "0123456789abcdef0123456789abcdef01234567"
 
@@ -40,11 +40,11 @@ def test_key_from_environment_is_reported_but_never_shown(no_key, monkeypatch):
 
 
 def test_key_file_outside_the_repository_is_found(no_key, tmp_path):
-    path = config.key_file()
+    path = settings.key_file()
     path.parent.mkdir(parents=True)
     path.write_text(FAKE_KEY + "\n")
-    assert config.get_api_key() == FAKE_KEY
-    assert not str(path).startswith(str(config.REPO_ROOT))
+    assert settings.get_api_key() == FAKE_KEY
+    assert not str(path).startswith(str(settings.REPO_ROOT))
     assert FAKE_KEY not in str(doctor(network=False))
 
 
@@ -87,7 +87,7 @@ def test_bundled_data_matches_its_checksums():
 
 def test_changed_bundled_file_is_reported(tmp_path, monkeypatch):
     (tmp_path / "a.csv").write_text("x\n1\n")
-    from civicdata.checksums import write_manifest
+    from civicdata.data.checksums import write_manifest
 
     write_manifest(tmp_path)
     (tmp_path / "a.csv").write_text("x\n2\n")

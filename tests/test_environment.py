@@ -12,7 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "binder" / "requirements.txt"
 TEST_REQUIREMENTS = ROOT / "tests" / "requirements.txt"
-TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "responses", "hypothesis", "playwright", "ruff", "jupyter-repo2docker"}
+TEST_TOOLS = {"pytest", "pytest-xdist", "nbval", "responses", "hypothesis", "playwright", "ruff", "import-linter",
+              "jupyter-repo2docker"}
 
 
 def pinned(path: Path = REQUIREMENTS) -> dict[str, str]:

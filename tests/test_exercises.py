@@ -1,4 +1,4 @@
-"""Self-checks of the notebook exercises (civicdata.exercises) and the never-overwrite saver (civicdata.mywork).
+"""Self-checks of the notebook exercises (civicdata.classroom) and the never-overwrite saver (civicdata.core.files).
 
 Expected answers are re-derived here from the bundled data files in a second, independent way
 (another file, or another reading of the same file), never typed in.
@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from civicdata import config
-from civicdata.exercises import (
-    EXERCISES,
-    GEOID_TO_DECODE,
-    WORKSHEET_COLUMNS,
-    UnknownExerciseError,
-    check_answer,
-    is_correct,
-)
-from civicdata.mywork import save_new_csv
+from civicdata.classroom.exercises import EXERCISES, GEOID_TO_DECODE, WORKSHEET_COLUMNS
+from civicdata.classroom.self_check import check_answer, is_correct
+from civicdata.core import settings
+from civicdata.core.errors import UnknownExerciseError
+from civicdata.core.files import save_new_csv
 
 CORRECT = "Correct! Well done."
 
@@ -32,7 +28,7 @@ def verdict(capsys, exercise_id, answer) -> str:
 
 
 def place_dir(slug=None):
-    return config.places_dir() / (slug or config.current_place())
+    return settings.places_dir() / (slug or settings.current_place())
 
 
 def tract_column(name: str) -> list[float]:
@@ -80,18 +76,18 @@ def test_geoid_to_decode_is_real_and_splits_2_3_6():
 
 
 def test_bronx_symbol_count_read_with_csv_module():
-    folder = config.data_dir() / "downloads" / "bronx-ny"
+    folder = settings.data_dir() / "downloads" / "bronx-ny"
     path = next(folder.glob("*B19013-Data*.csv"))
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     column = rows[0].index("B19013_001E")
     dashes = sum(1 for row in rows[2:] if row[column] == "-")
-    assert EXERCISES["03-bronx-no-income"].expected() == dashes > 0
+    assert EXERCISES["04-bronx-no-income"].expected() == dashes > 0
 
 
 def test_sdc_labor_answer_comes_from_the_verified_file():
     accepted = EXERCISES["01-sdc-labor"].expected()
-    with open(config.data_dir() / "reference" / "state_data_centers_verified.csv", encoding="utf-8") as handle:
+    with open(settings.data_dir() / "reference" / "state_data_centers_verified.csv", encoding="utf-8") as handle:
         labor = [r["state_abbr"] for r in csv.DictReader(handle) if "Labor" in r["host_organization"]]
     assert len(labor) == 1 and labor[0] in accepted
 
@@ -148,7 +144,7 @@ def test_text_answers_ignore_case_and_spaces(capsys):
 def test_worksheet_validation(capsys):
     blank = pd.DataFrame([dict.fromkeys(WORKSHEET_COLUMNS, "")])
     assert "at least one row" in verdict(capsys, "01-worksheet", blank)
-    filled = blank.assign(organisation="A State Data Center", date_checked="2026-03-31")
+    filled = blank.assign(organization="A State Data Center", date_checked="2026-03-31")
     assert verdict(capsys, "01-worksheet", filled) == CORRECT
     assert "year-month-day" in verdict(capsys, "01-worksheet", filled.assign(date_checked="March"))
     assert "missing the column" in verdict(capsys, "01-worksheet", filled.drop(columns="contact"))
@@ -167,21 +163,38 @@ def test_ids_follow_the_notebook_numbering():
         assert exercise.hint and (exercise.expected or exercise.validate)
 
 
+def test_every_exercise_is_checked_in_the_lesson_its_id_names():
+    # "05-low-reliability" is checked in notebooks/05-*.ipynb, and every registered exercise is used somewhere,
+    # so renumbering the lessons cannot leave an id behind.
+    import re
+
+    import nbformat
+
+    used = {}
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for exercise_id in re.findall(r'check_answer\(\s*"([^"]+)"', cell.source):
+                used.setdefault(exercise_id, set()).add(path.name[:2])
+    assert set(used) == set(EXERCISES), f"unused: {set(EXERCISES) - set(used)}, unknown: {set(used) - set(EXERCISES)}"
+    wrong = {i: n for i, n in used.items() if n != {i[:2]}}
+    assert not wrong, f"exercise ids checked in another lesson than their number: {wrong}"
+
+
 # --- save_new_csv never replaces a learner's file ------------------------------------------------------
 
 
 def test_save_new_csv_never_overwrites(tmp_path, capsys):
     folder = tmp_path / "my-work"
-    first = save_new_csv(pd.DataFrame({"organisation": ["A"]}), "partners.csv", folder=folder)
+    first = save_new_csv(pd.DataFrame({"organization": ["A"]}), "partners.csv", folder=folder)
     assert first == folder / "partners.csv"
     assert "saved in" in capsys.readouterr().out
-    first.write_text("organisation\nmy own edits\n", encoding="utf-8")  # the learner edits the file
+    first.write_text("organization\nmy own edits\n", encoding="utf-8")  # the learner edits the file
 
-    second = save_new_csv(pd.DataFrame({"organisation": ["B"]}), "partners", folder=folder, quiet=True)
+    second = save_new_csv(pd.DataFrame({"organization": ["B"]}), "partners", folder=folder, quiet=True)
     assert second == folder / "partners-2.csv"
-    assert first.read_text(encoding="utf-8") == "organisation\nmy own edits\n"  # untouched
+    assert first.read_text(encoding="utf-8") == "organization\nmy own edits\n"  # untouched
 
-    again = save_new_csv(pd.DataFrame({"organisation": ["B"]}), "partners.csv", folder=folder, quiet=True)
+    again = save_new_csv(pd.DataFrame({"organization": ["B"]}), "partners.csv", folder=folder, quiet=True)
     assert again == second  # the same table is already saved: no third copy
     assert sorted(p.name for p in folder.iterdir()) == ["partners-2.csv", "partners.csv"]
-    assert pd.read_csv(second)["organisation"].tolist() == ["B"]
+    assert pd.read_csv(second)["organization"].tolist() == ["B"]

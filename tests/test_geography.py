@@ -7,9 +7,9 @@ import csv
 import pandas as pd
 import pytest
 
-from civicdata.config import data_dir
-from civicdata.errors import PlaceNotFoundError
-from civicdata.geography import COUNTIES_FILE, find_place, list_counties
+from civicdata.core.errors import PlaceNotFoundError
+from civicdata.core.settings import data_dir
+from civicdata.data.geography import COUNTIES_FILE, find_place, list_counties
 
 
 @pytest.mark.parametrize("state", ["Connecticut", "connecticut", "CT", "ct", "09", "9", 9])

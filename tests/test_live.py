@@ -1,6 +1,6 @@
-"""civicdata.live against a mocked Census API (responses): counts, cache secrecy, every error.
+"""civicdata.data.census_api against a mocked Census API (responses): counts, cache secrecy, every error.
 
-Mocked answers are built from the bundled real data (civicdata.mock_census), shaped like the API's
+Mocked answers are built from the bundled real data (tests/mock_census.py), shaped like the API's
 (a header row, then strings). The key below is a made-up marker we grep for: it must never show up.
 """
 
@@ -13,14 +13,16 @@ import socket
 import traceback
 from pathlib import Path
 
+import mock_census
 import pandas as pd
 import pytest
 import requests
 import responses
 from census.core import APIKeyError, CensusException
+from request_count import count_requests_for_tract_pull
 
-from civicdata import config, live, mock_census
-from civicdata.errors import (
+from civicdata.core import settings
+from civicdata.core.errors import (
     CensusServerError,
     CensusUnreachableError,
     CivicDataError,
@@ -30,6 +32,8 @@ from civicdata.errors import (
     VariableNotFoundError,
     YearNotSupportedError,
 )
+from civicdata.data import census_api
+from civicdata.data.census_api import fetch, metadata, session
 
 SECRET = "SeCrEtKeY0123456789abcdef"
 YEAR = 2023  # the bundled default place is ACS 2019-2023
@@ -76,7 +80,7 @@ def assert_no_secret(err: BaseException):
 
 def test_tract_pull_matches_bundled_values(api, place):
     codes = ["B19013_001E", "B19013_001M", "B01003_001E", "B01003_001M"]
-    df = live.fetch_acs("tract", codes, place.state_fips, place.county_fips, year=YEAR)
+    df = census_api.fetch_acs("tract", codes, place.state_fips, place.county_fips, year=YEAR)
     assert list(df.columns) == ["GEOID", "NAME", *codes]
     assert df.attrs["source"] == "live" and df.attrs["vintage"] == "2019-2023"
     assert df["GEOID"].str.len().eq(11).all() and df["GEOID"].str.startswith("09110").all()
@@ -91,7 +95,7 @@ def test_tract_pull_matches_bundled_values(api, place):
 
 def test_more_than_48_codes_are_chunked_and_joined(api, place):
     codes = mock_census.tract_codes(place, 100)
-    df = live.fetch_acs("tract", codes, "09", "110", year=YEAR)
+    df = census_api.fetch_acs("tract", codes, "09", "110", year=YEAR)
     assert len(api.calls) == 3  # 48 + 48 + 4
     for call in api.calls:
         fields = re.search(r"get=([^&]+)", call.request.url).group(1).split("%2C")
@@ -104,7 +108,7 @@ def test_more_than_48_codes_are_chunked_and_joined(api, place):
     ("geography", "geoid", "level"), [("county", "09110", "county"), ("state", "09", "state"), ("us", "1", "us")]
 )
 def test_summary_geographies(api, place, geography, geoid, level):
-    df = live.fetch_acs(geography, ["B19013_001E", "B19013_001M"], "9", 110, year=YEAR)
+    df = census_api.fetch_acs(geography, ["B19013_001E", "B19013_001M"], "9", 110, year=YEAR)
     assert df["GEOID"].tolist() == [geoid]
     row = place.summary[place.summary["geography"] == level].iloc[0]
     assert df.loc[0, "B19013_001E"] == row["B19013_001E"]
@@ -116,7 +120,7 @@ def test_annotation_values_are_kept_raw(env):
     allegheny = mock_census.load_place("allegheny-pa")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock_census.register(mock, allegheny, year=2024)
-        df = live.fetch_acs("tract", ["B19013_001E"], "42", "003", year=2024)
+        df = census_api.fetch_acs("tract", ["B19013_001E"], "42", "003", year=2024)
     expected = allegheny.tracts.set_index("GEOID")["B19013_001E"]
     jam = expected[expected == -666666666].index
     assert len(jam) > 0
@@ -125,14 +129,14 @@ def test_annotation_values_are_kept_raw(env):
 
 def test_subject_table_codes_use_the_subject_endpoint(env):
     """S2801 codes go to /acs/acs5/subject; values from the bundled data.census.gov S2801 export."""
-    path = config.data_dir() / "digital-equity" / "ACSST5Y2022.S2801-Data.csv"
+    path = settings.data_dir() / "digital-equity" / "ACSST5Y2022.S2801-Data.csv"
     raw = pd.read_csv(path, dtype=str, skiprows=[1], encoding="utf-8-sig")
     row = raw[raw["GEO_ID"] == "0500000US42003"].iloc[0]
     codes = ["S2801_C01_001E", "S2801_C01_001M"]
     body = [["NAME", *codes, "state", "county"], [row["NAME"], row[codes[0]], row[codes[1]], "42", "003"]]
     with responses.RequestsMock() as mock:
         mock.add("GET", re.compile(r"https://api\.census\.gov/data/2022/acs/acs5/subject\?.*"), json=body)
-        df = live.fetch_acs("county", codes, "42", "003", year=2022)
+        df = census_api.fetch_acs("county", codes, "42", "003", year=2022)
     assert df["GEOID"].tolist() == ["42003"]
     assert df.loc[0, "S2801_C01_001E"] == int(row["S2801_C01_001E"])
 
@@ -143,7 +147,7 @@ def test_subject_table_codes_use_the_subject_endpoint(env):
 
 
 def test_request_counts_cold_and_warm(env):
-    counts = live.count_requests_for_tract_pull(30)
+    counts = count_requests_for_tract_pull(30)
     # Stock package: one data request plus one variables/FIELD.json per column of the answer
     # (NAME, 30 codes, state, county, tract), again for every new client.
     assert counts["stock_cold"] == 1 + (1 + 30 + 3)
@@ -154,25 +158,25 @@ def test_request_counts_cold_and_warm(env):
 
 def test_second_pull_is_served_from_the_cache(api, place):
     codes = ["B19013_001E", "B19013_001M"]
-    first = live.fetch_acs("tract", codes, "09", "110", year=YEAR)
-    live._SESSIONS.clear()  # a new process would open the same cache file
-    second = live.fetch_acs("tract", codes, "09", "110", year=YEAR, key="another-key-0000")
+    first = census_api.fetch_acs("tract", codes, "09", "110", year=YEAR)
+    session._SESSIONS.clear()  # a new process would open the same cache file
+    second = census_api.fetch_acs("tract", codes, "09", "110", year=YEAR, key="another-key-0000")
     assert len(api.calls) == 1
     pd.testing.assert_frame_equal(first, second)
 
 
 def test_cache_is_outside_the_repo_and_never_holds_the_key(api, env):
-    live.fetch_acs("tract", ["B19013_001E", "B19013_001M"], "09", "110", year=YEAR)
-    live.fetch_variable_labels(YEAR)
+    census_api.fetch_acs("tract", ["B19013_001E", "B19013_001M"], "09", "110", year=YEAR)
+    census_api.fetch_variable_labels(YEAR)
     files = [p for p in (env / "cache").rglob("*") if p.is_file()]
-    assert files and all(config.REPO_ROOT not in p.parents for p in files)
+    assert files and all(settings.REPO_ROOT not in p.parents for p in files)
     assert sum(p.stat().st_size for p in files) > 10_000  # the answers really were stored
     for path in files:
         content = path.read_bytes()
         assert SECRET.encode() not in content, path
         assert b"key=" + SECRET.encode()[:6] not in content
     # requests-cache stores the URL with the key replaced
-    cached = next(iter(live.get_session().cache.responses.values()))
+    cached = next(iter(census_api.get_session().cache.responses.values()))
     assert cached.url.endswith("key=REDACTED") and SECRET not in cached.request.url
 
 
@@ -180,8 +184,8 @@ def test_error_pages_are_not_cached(env):
     with responses.RequestsMock() as mock:
         mock.add("GET", re.compile(re.escape(DATA_URL) + r"\?.*"), status=503, body="Service Unavailable")
         with pytest.raises(CensusServerError):
-            live.fetch_acs("us", ["B19013_001E"], year=YEAR)
-    assert len(live.get_session().cache.responses) == 0
+            census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
+    assert len(census_api.get_session().cache.responses) == 0
 
 
 # ------------------------------------------------------------------------------------------------
@@ -193,7 +197,7 @@ def test_no_key(env, monkeypatch):
     monkeypatch.delenv("CENSUS_API_KEY")
     with responses.RequestsMock() as mock:
         with pytest.raises(NoApiKeyError) as info:
-            live.fetch_acs("us", ["B19013_001E"], year=YEAR)
+            census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
         assert len(mock.calls) == 0
     text = str(info.value)
     assert "https://api.census.gov/data/key_signup.html" in text and "bundled" in text
@@ -208,9 +212,9 @@ def test_offline_fails_before_any_socket(env, monkeypatch):
     monkeypatch.setattr(socket, "socket", no_socket)
     monkeypatch.setattr(socket, "create_connection", no_socket)
     for call in (
-        lambda: live.fetch_acs("us", ["B19013_001E"], year=YEAR),
-        lambda: live.fetch_variable_labels(YEAR),
-        lambda: live.get_session().get(DATA_URL),
+        lambda: census_api.fetch_acs("us", ["B19013_001E"], year=YEAR),
+        lambda: census_api.fetch_variable_labels(YEAR),
+        lambda: census_api.get_session().get(DATA_URL),
     ):
         with pytest.raises(CensusUnreachableError) as info:
             call()
@@ -238,7 +242,7 @@ def test_invalid_key(env, answer):
     with responses.RequestsMock() as mock:
         mock.add("GET", re.compile(re.escape(DATA_URL) + r"\?.*"), **answer)
         with pytest.raises(InvalidApiKeyError) as info:
-            live.fetch_acs("us", ["B19013_001E"], year=YEAR)
+            census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
         assert len(mock.calls) == 1  # the redirect is not followed
     assert "key_signup" in str(info.value)
     assert_no_secret(info.value)
@@ -250,7 +254,7 @@ def test_census_package_key_error_is_translated():
             raise APIKeyError(f"<title>Invalid Key</title> key={SECRET}")
 
     with pytest.raises(InvalidApiKeyError) as info:
-        live._query(Client(), "us", ["NAME"], (), 2023)
+        fetch._query(Client(), "us", ["NAME"], (), 2023)
     assert_no_secret(info.value)
 
 
@@ -260,7 +264,7 @@ def test_census_package_exception_is_translated():
             raise CensusException(f"error while running your query key={SECRET}")
 
     with pytest.raises(CensusServerError) as info:
-        live._query(Client(), "us", ["NAME"], (), 2023)
+        fetch._query(Client(), "us", ["NAME"], (), 2023)
     assert_no_secret(info.value)
 
 
@@ -277,7 +281,7 @@ def test_unreachable(env, exc):
     with responses.RequestsMock() as mock:
         mock.add("GET", re.compile(re.escape(DATA_URL) + r"\?.*"), body=exc)
         with pytest.raises(CensusUnreachableError) as info:
-            live.fetch_acs("us", ["B19013_001E"], year=YEAR)
+            census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
     assert_no_secret(info.value)
     if isinstance(exc, requests.Timeout):
         assert "20 seconds" in str(info.value)
@@ -293,8 +297,8 @@ def test_timeout_is_passed_on_every_request(api):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(requests.adapters.HTTPAdapter, "send", spy)
-        live.fetch_acs("us", ["B19013_001E"], year=YEAR)
-    assert seen and all(t == live.TIMEOUT_SECONDS for t in seen)
+        census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
+    assert seen and all(t == census_api.TIMEOUT_SECONDS for t in seen)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -307,7 +311,7 @@ def test_server_errors(env, status):
             body=f"<html>Proxy error for /data?key={SECRET}</html>",
         )
         with pytest.raises(CensusServerError) as info:
-            live.fetch_acs("us", ["B19013_001E"], year=YEAR)
+            census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
     assert f"HTTP {status}" in str(info.value)
     assert_no_secret(info.value)
 
@@ -326,14 +330,14 @@ def test_malformed_answers(env, body):
     with responses.RequestsMock() as mock:
         mock.add("GET", re.compile(re.escape(DATA_URL) + r"\?.*"), body=body, content_type="application/json")
         with pytest.raises(CensusServerError) as info:
-            live.fetch_acs("us", ["B19013_001E"], year=YEAR)
+            census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
     assert_no_secret(info.value)
 
 
 def test_empty_result_204(api):
     """A county code with no rows: the API answers 204 No Content."""
     with pytest.raises(EmptyResultError) as info:
-        live.fetch_acs("tract", ["B19013_001E"], "09", "999", year=YEAR)
+        census_api.fetch_acs("tract", ["B19013_001E"], "09", "999", year=YEAR)
     assert "find_place" in str(info.value)
 
 
@@ -341,12 +345,12 @@ def test_empty_result_header_only(env):
     with responses.RequestsMock() as mock:
         mock.add("GET", re.compile(re.escape(DATA_URL) + r"\?.*"), json=[["NAME", "B19013_001E", "us"]])
         with pytest.raises(EmptyResultError):
-            live.fetch_acs("us", ["B19013_001E"], year=YEAR)
+            census_api.fetch_acs("us", ["B19013_001E"], year=YEAR)
 
 
 def test_unknown_variable(api):
     with pytest.raises(VariableNotFoundError) as info:
-        live.fetch_acs("tract", ["B19013_001E", "B99999_001E"], "09", "110", year=YEAR)
+        census_api.fetch_acs("tract", ["B19013_001E", "B99999_001E"], "09", "110", year=YEAR)
     assert "B99999_001E" in str(info.value) and "search_variables" in str(info.value)
     assert_no_secret(info.value)
 
@@ -354,14 +358,14 @@ def test_unknown_variable(api):
 @pytest.mark.parametrize("code", ["B19013 001E", "", "B19013_001E;drop"])
 def test_malformed_codes_fail_without_a_request(api, code):
     with pytest.raises(VariableNotFoundError):
-        live.fetch_acs("us", [code], year=YEAR)
+        census_api.fetch_acs("us", [code], year=YEAR)
     assert len(api.calls) == 0
 
 
 @pytest.mark.parametrize("year", [2008, 2025, "last year", None])
 def test_unsupported_year(api, year):
     with pytest.raises(YearNotSupportedError) as info:
-        live.fetch_acs("us", ["B19013_001E"], year=year)
+        census_api.fetch_acs("us", ["B19013_001E"], year=year)
     assert "2009" in str(info.value) and "2024" in str(info.value)
     assert len(api.calls) == 0
 
@@ -370,7 +374,7 @@ def test_year_the_api_does_not_have(env):
     with responses.RequestsMock() as mock:
         mock.add("GET", re.compile(r"https://api\.census\.gov/data/2010/acs/acs5/subject\?.*"), status=404, body="")
         with pytest.raises(YearNotSupportedError):
-            live.fetch_acs("us", ["S2801_C01_001E"], year=2010)
+            census_api.fetch_acs("us", ["S2801_C01_001E"], year=2010)
 
 
 def test_every_error_is_a_civicdata_error():
@@ -385,7 +389,7 @@ def test_every_error_is_a_civicdata_error():
 
 def test_logs_never_show_the_key(api, caplog):
     caplog.set_level(logging.DEBUG)
-    live.fetch_acs("tract", ["B19013_001E"], "09", "110", year=YEAR)
+    census_api.fetch_acs("tract", ["B19013_001E"], "09", "110", year=YEAR)
     logging.getLogger("urllib3.connectionpool").debug(
         '%s "GET %s HTTP/1.1" 200', "https://api.census.gov:443", f"/data/2023/acs/acs5?get=NAME&key={SECRET}"
     )
@@ -394,15 +398,15 @@ def test_logs_never_show_the_key(api, caplog):
 
 
 def test_reprs_never_show_the_key(env):
-    session = live.get_session()
-    client = live.census_client(SECRET, session=session)
+    session = census_api.get_session()
+    client = census_api.census_client(SECRET, session=session)
     assert SECRET not in repr(session) + repr(client) + repr(client.acs5)
 
 
 def test_scrub():
     url = f"https://api.census.gov/data/2023/acs/acs5?get=NAME&for=us:1&key={SECRET}"
-    assert SECRET not in live.scrub(url)
-    assert live.scrub(f"oops {SECRET} oops", key=SECRET) == "oops REDACTED oops"
+    assert SECRET not in census_api.scrub(url)
+    assert census_api.scrub(f"oops {SECRET} oops", key=SECRET) == "oops REDACTED oops"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -411,8 +415,8 @@ def test_scrub():
 
 
 def test_variable_labels_one_request_then_cached(api, place):
-    labels = live.fetch_variable_labels(YEAR)
-    again = live.fetch_variable_labels(YEAR)
+    labels = census_api.fetch_variable_labels(YEAR)
+    again = census_api.fetch_variable_labels(YEAR)
     assert len(api.calls) == 1
     pd.testing.assert_frame_equal(labels, again)
     assert list(labels.columns) == ["name", "label", "concept", "table"]
@@ -422,30 +426,30 @@ def test_variable_labels_one_request_then_cached(api, place):
 
 
 def test_api_labels_are_tidied_like_the_bundled_ones():
-    assert live._tidy_label("Estimate!!Total:!!Male:!!Under 5 years") == "Total!!Male!!Under 5 years"
+    assert metadata._tidy_label("Estimate!!Total:!!Male:!!Under 5 years") == "Total!!Male!!Under 5 years"
 
 
 def test_table_variables(api):
-    frame = live.fetch_table_variables("b19013", YEAR)
+    frame = census_api.fetch_table_variables("b19013", YEAR)
     assert frame["name"].tolist() == ["B19013_001"]
     with pytest.raises(VariableNotFoundError):
-        live.fetch_table_variables("B99999", YEAR)
+        census_api.fetch_table_variables("B99999", YEAR)
 
 
 def test_variables_payload_is_json_serialisable(place):
     json.dumps(mock_census.variables_payload(place))
-    assert Path(config.places_dir() / place.slug).exists()
+    assert Path(settings.places_dir() / place.slug).exists()
 
 
 # ------------------------------------------------------------------------------------------------
-# the contract with civicdata.acs.get_acs (DATA helper's code calls fetch_acs / fetch_tract_boundaries)
+# the contract with civicdata.data.get_acs.get_acs (DATA helper's code calls fetch_acs / fetch_tract_boundaries)
 # ------------------------------------------------------------------------------------------------
 
 
 def test_get_acs_live_with_geometry(api, place):
-    from civicdata import acs
+    from civicdata.data import get_acs as acs
 
-    mock_census.register_boundaries(api, config.places_dir() / place.slug, YEAR)
+    mock_census.register_boundaries(api, settings.places_dir() / place.slug, YEAR)
     df = acs.get_acs(
         "tract",
         variables={"income": "B19013_001"},

@@ -12,21 +12,17 @@ import pandas as pd
 import pytest
 import shapely
 
-from civicdata import moe
-from civicdata.bundled import load_boundaries, load_libraries, load_place
-from civicdata.errors import CivicDataError
-from civicdata.maps import (
-    MISSING_COLOR,
-    MapPanel,
-    TractLayer,
-    choropleth_map,
-    classify,
-    encode_polyline,
-    map_payload_sizes,
-    palette,
-    web_geometry,
-)
-from civicdata.offline import leaflet_version, save_map
+from civicdata.core.errors import CivicDataError
+from civicdata.data.libraries import load_libraries
+from civicdata.data.places import load_boundaries, load_place
+from civicdata.maps.choropleth import choropleth_map
+from civicdata.maps.classification import classify, palette
+from civicdata.maps.map_data import MISSING_COLOR
+from civicdata.maps.map_layers import MapPanel, TractLayer
+from civicdata.maps.map_size import map_payload_sizes
+from civicdata.maps.offline import leaflet_version, save_map
+from civicdata.maps.web_geometry import encode_polyline, web_geometry
+from civicdata.moe import reliability as moe
 
 PLACE = "ct-capitol-region"
 

@@ -16,22 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civicdata import moe
-from civicdata.errors import CivicDataError
-from civicdata.moe import (
-    confidence_interval,
-    cv,
-    moe_product,
-    moe_prop,
-    moe_ratio,
-    moe_sum,
-    reliability,
-    rescale_moe,
-    se_from_moe,
-    significance,
-    z_score,
-    z_value,
-)
+from civicdata.core.errors import CivicDataError
+from civicdata.moe import arrays, formulas
+from civicdata.moe import reliability as reliability_module
+from civicdata.moe.formulas import moe_product, moe_prop, moe_ratio, moe_sum, rescale_moe, se_from_moe, z_value
+from civicdata.moe.reliability import confidence_interval, cv, reliability, significance, z_score
 
 # --------------------------------------------------------------------------------------------------
 # The check in REFERENCE.md: 564,757 +/- 10,127 -> 90% CI 554,630 .. 574,884 and CV 1.1%
@@ -44,10 +33,13 @@ def test_reference_check_interval_and_cv():
     assert round(cv(564757, 10127), 1) == 1.1
 
 
-def test_doctests_of_moe_module_pass():
-    result = doctest.testmod(moe, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 15
-    assert result.failed == 0
+def test_doctests_of_moe_modules_pass():
+    attempted = 0
+    for module in (arrays, formulas, reliability_module):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted >= 15
 
 
 # --------------------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from civicdata import config
-from civicdata.moe import cv, moe_prop, moe_sum
+from civicdata.core import settings
+from civicdata.moe.formulas import moe_prop, moe_sum
+from civicdata.moe.reliability import cv
 
 PLACE = "ct-capitol-region"
 REGION_GEOID = "09110"
@@ -22,12 +23,12 @@ REGION_GEOID = "09110"
 
 @pytest.fixture(scope="module")
 def tracts() -> pd.DataFrame:
-    return pd.read_csv(config.places_dir() / PLACE / "tracts.csv", dtype={"GEOID": str, "NAME": str})
+    return pd.read_csv(settings.places_dir() / PLACE / "tracts.csv", dtype={"GEOID": str, "NAME": str})
 
 
 @pytest.fixture(scope="module")
 def region(tracts) -> pd.Series:
-    summary = pd.read_csv(config.places_dir() / PLACE / "summary.csv", dtype={"GEOID": str, "NAME": str})
+    summary = pd.read_csv(settings.places_dir() / PLACE / "summary.csv", dtype={"GEOID": str, "NAME": str})
     rows = summary[(summary["geography"] == "county") & (summary["GEOID"] == REGION_GEOID)]
     assert len(rows) == 1
     return rows.iloc[0]

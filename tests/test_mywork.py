@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import folium
 
-from civicdata.mywork import save_new_file
-from civicdata.offline import save_map
+from civicdata.core.files import save_new_file
+from civicdata.maps.offline import save_map
 
 
 def test_a_different_file_is_kept_and_the_new_one_gets_the_next_free_name(tmp_path):

@@ -25,10 +25,14 @@ EXPECTED = [
     "01-civic-data-ecosystem",
     "02-census-geography",
     "03-finding-acs-data",
-    "04-margins-of-error",
-    "05-mapping-tracts",
-    "06-discussing-the-data",
-    "07-your-community",
+    "04-census-downloads",
+    "05-margins-of-error",
+    "06-derived-estimates",
+    "07-internet-over-time",
+    "08-mapping-tracts",
+    "09-libraries-on-the-map",
+    "10-discussing-the-data",
+    "11-your-community",
 ]
 
 # A Census API key is 40 hexadecimal characters. Longer hex runs (sha256 checksums) are not keys.
@@ -76,7 +80,7 @@ IDS = [p.stem for p in PATHS]
 every_notebook = pytest.mark.parametrize("path", PATHS, ids=IDS)
 
 
-def test_the_eight_notebooks_exist():
+def test_the_twelve_lessons_exist():
     present = {p.stem for p in PATHS}
     missing = [name for name in EXPECTED if name not in present]
     assert not missing, f"missing notebooks: {missing}"
@@ -155,7 +159,7 @@ def test_every_image_has_alt_text(path):
                         alt = out.get("metadata", {}).get(mime, {}).get("alt", "")
                         assert str(alt).strip(), (
                             f"{where(path, i)} output {n}: {mime} without alt text; "
-                            "use civicdata.figures.show_figure(fig, alt=...)"
+                            "use civicdata.show_figure(fig, alt=...)"
                         )
                 html = out.get("data", {}).get("text/html")
                 if html:
@@ -250,3 +254,57 @@ def test_slow_notebook_cell_fails():
 def test_fast_cell_and_slow_unit_test_pass():
     assert run_hook(IPyNbCell(), CELL_LIMIT_SECONDS - 0.5).outcome == "passed"
     assert run_hook(object(), CELL_LIMIT_SECONDS + 30).outcome == "passed"
+
+
+# One import for learners: lessons use only the top-level package (ARCHITECTURE.md), never a module inside it,
+# so that moving a helper between folders never touches a lesson.
+
+CIVICDATA_NAME = re.compile(r"`[^`]*?\bcivicdata\.([A-Za-z_]\w*)")
+
+
+def civicdata_uses(code: str) -> list[str]:
+    """Every way a cell of code reaches into civicdata that the top-level surface does not allow."""
+    import ast
+
+    import civicdata
+
+    surface = set(civicdata.__all__)
+    # IPython magics and shell lines are not Python; blank them out, keeping line numbers.
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
+    problems = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            problems += [f"import {a.name}" for a in node.names
+                         if a.name.startswith("civicdata.")]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "civicdata":
+            if node.module != "civicdata":
+                problems.append(f"from {node.module} import ...")
+            problems += [f"from civicdata import {a.name} (not in civicdata.__all__)" for a in node.names
+                         if a.name not in surface]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id == "civicdata" and node.attr not in surface):
+            problems.append(f"civicdata.{node.attr} (not in civicdata.__all__)")
+    return problems
+
+
+def test_civicdata_uses_catches_submodule_imports():
+    assert civicdata_uses("from civicdata.exercises import check_answer") == ["from civicdata.exercises import ..."]
+    assert civicdata_uses("import civicdata.maps.choropleth") == ["import civicdata.maps.choropleth"]
+    assert civicdata_uses("x = civicdata.config.current_place()") == ["civicdata.config (not in civicdata.__all__)"]
+    assert civicdata_uses("from civicdata import no_such_helper") == [
+        "from civicdata import no_such_helper (not in civicdata.__all__)"]
+    assert civicdata_uses("%matplotlib inline\nimport civicdata\nfrom civicdata import get_acs, check_answer\n"
+                          "civicdata.current_place()") == []
+
+
+@every_notebook
+def test_lessons_import_only_the_top_level_package(path):
+    import civicdata
+
+    for i, cell in enumerate(load(path).cells):
+        if cell.cell_type == "code":
+            problems = civicdata_uses(source(cell))
+            assert not problems, f"{where(path, i)}: use `from civicdata import ...` instead of {problems}"
+        elif cell.cell_type == "markdown":  # the prose names helpers the same way the code uses them
+            for name in CIVICDATA_NAME.findall(source(cell)):
+                assert name in civicdata.__all__, f"{where(path, i)}: `civicdata.{name}` is not a top-level helper"

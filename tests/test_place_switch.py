@@ -2,7 +2,7 @@
 
 A facilitator with a key runs ``civicdata prefetch`` the day before and ``civicdata use-place SLUG``;
 from then on every notebook must run offline on that place. Here the county is prefetched from a mocked
-Census API that answers with real bundled values (see civicdata/mock_census.py), into a copy of the
+Census API that answers with real bundled values (see tests/mock_census.py), into a copy of the
 workbook, and every lesson that follows the current place is run on it from a fresh kernel.
 """
 
@@ -12,18 +12,21 @@ import os
 import shutil
 from pathlib import Path
 
+import mock_census
 import nbformat
 import pytest
 import responses
 from nbclient import NotebookClient
 
-from civicdata import config, mock_census
-from civicdata.prefetch import prefetch, use_place
+from civicdata.core import settings
+from civicdata.data.prefetch import prefetch
+from civicdata.data.use_place import use_place
 
 ROOT = Path(__file__).resolve().parents[1]
-# Notebooks 01 and 04 teach on fixed examples (verified State Data Centers; Greater Hartford vs Allegheny).
-FOLLOW_THE_PLACE = ["00-start-here", "02-census-geography", "03-finding-acs-data", "05-mapping-tracts",
-                    "06-discussing-the-data", "07-your-community"]
+# Lessons 01 and 05-07 teach on fixed examples (verified State Data Centers; Greater Hartford's tracts and
+# Connecticut's counties, with margins of error; Allegheny's tracts without).
+FOLLOW_THE_PLACE = ["00-start-here", "02-census-geography", "03-finding-acs-data", "04-census-downloads",
+                    "08-mapping-tracts", "09-libraries-on-the-map", "10-discussing-the-data", "11-your-community"]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,7 @@ def switched_copy(tmp_path_factory):
     copy = tmp_path_factory.mktemp("workbook")
     shutil.copytree(ROOT / "data", copy / "data")
     (copy / "notebooks").mkdir()
-    bundled = ROOT / "data" / "places" / config.DEFAULT_PLACE
+    bundled = ROOT / "data" / "places" / settings.DEFAULT_PLACE
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CIVICDATA_DATA_DIR", str(copy / "data"))
         mp.setenv("XDG_CONFIG_HOME", str(copy / "config"))
@@ -55,7 +58,7 @@ def switched_copy(tmp_path_factory):
 @pytest.mark.parametrize("name", FOLLOW_THE_PLACE)
 def test_lesson_runs_on_the_prefetched_place(switched_copy, name):
     copy, slug = switched_copy
-    assert config.current_place() == slug
+    assert settings.current_place() == slug
     nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
     client = NotebookClient(nb, kernel_name="python3", timeout=120,
                             resources={"metadata": {"path": str(copy / "notebooks")}})

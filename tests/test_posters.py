@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from civicdata import moe
-from civicdata.bundled import load_place
 from civicdata.cli import main
-from civicdata.errors import CivicDataError
-from civicdata.posters import NO_MOE_PROMPT, TOPICS, default_topics, make_posters
+from civicdata.core.errors import CivicDataError
+from civicdata.data.places import load_place
+from civicdata.maps.poster_topics import NO_MOE_PROMPT, TOPICS, default_topics
+from civicdata.maps.posters import make_posters
+from civicdata.moe import formulas as moe
 
 LETTER_PT = (612, 792)
 

@@ -11,19 +11,29 @@ import json
 import re
 import shutil
 
+import mock_census
 import pandas as pd
 import pytest
 import responses
 
-from civicdata import boundaries, cli, config, live, mock_census
-from civicdata.checksums import verify_manifest
-from civicdata.errors import CensusUnreachableError, DataNotAvailableError, NoApiKeyError, PlaceNotFoundError
-from civicdata.prefetch import WORKSHOP_TABLES, PlaceExistsError, place_slug, prefetch, use_place
+from civicdata import cli
+from civicdata.core import settings
+from civicdata.core.errors import (
+    CensusUnreachableError,
+    DataNotAvailableError,
+    NoApiKeyError,
+    PlaceExistsError,
+    PlaceNotFoundError,
+)
+from civicdata.data import boundaries, census_api
+from civicdata.data.checksums import verify_manifest
+from civicdata.data.prefetch import WORKSHOP_TABLES, place_slug, prefetch
+from civicdata.data.use_place import use_place
 
 SECRET = "PrEfEtChKeY0123456789abcdef"
 YEAR = 2023
 SLUG = "capitol-ct"
-BUNDLED = config.places_dir() / "ct-capitol-region"  # resolved before the tests move data_dir
+BUNDLED = settings.places_dir() / "ct-capitol-region"  # resolved before the tests move data_dir
 PLACE_FILES = {
     "place.json",
     "tracts.csv",
@@ -38,7 +48,7 @@ PLACE_FILES = {
 def _environment(mp: pytest.MonkeyPatch, tmp) -> None:
     data = tmp / "data"
     (data / "places").mkdir(parents=True)
-    shutil.copytree(config.data_dir() / "libraries", data / "libraries")
+    shutil.copytree(settings.data_dir() / "libraries", data / "libraries")
     mp.setenv("CIVICDATA_DATA_DIR", str(data))
     mp.setenv("XDG_CONFIG_HOME", str(tmp / "config"))
     mp.setenv("XDG_CACHE_HOME", str(tmp / "cache"))
@@ -59,13 +69,13 @@ def run(tmp_path_factory):
             mock_census.register(mock, place, year=YEAR)
             mock_census.register_boundaries(mock, BUNDLED, YEAR)
             folder = prefetch("Connecticut", "Capitol", year=YEAR, echo=messages.append)
-            calls = [live.scrub(c.request.url) for c in mock.calls]
+            calls = [census_api.scrub(c.request.url) for c in mock.calls]
         yield {"folder": folder, "messages": messages, "calls": calls, "tmp": tmp, "mp": mp, "place": place}
 
 
 def test_folder_layout_and_manifest(run):
     folder = run["folder"]
-    assert folder == config.places_dir() / SLUG
+    assert folder == settings.places_dir() / SLUG
     assert {p.name for p in folder.iterdir()} == PLACE_FILES
     assert verify_manifest(folder / "MANIFEST.sha256") == []
     meta = json.loads((folder / "place.json").read_text())
@@ -118,8 +128,8 @@ def test_boundaries_and_libraries(run):
 
 
 def test_get_acs_reads_the_prefetched_place_offline(run):
-    from civicdata import acs
-    from civicdata.bundled import list_places
+    from civicdata.data import get_acs as acs
+    from civicdata.data.places import list_places
 
     mp = run["mp"]
     mp.setenv("CIVICDATA_OFFLINE", "1")
@@ -145,7 +155,7 @@ def test_request_count_and_messages(run):
     boundary = [u for u in calls if "www2.census.gov" in u]
     assert len(groups) == len(WORKSHOP_TABLES)
     n_codes = 2 * len(pd.read_csv(BUNDLED / "variables.csv"))
-    chunks = -(-n_codes // live.MAX_CODES_PER_REQUEST)
+    chunks = -(-n_codes // census_api.MAX_CODES_PER_REQUEST)
     assert len(data) == 4 * chunks  # tracts, county, state, US
     assert per_field == [] and len(boundary) == 1
     assert len(calls) == len(groups) + len(data) + 1
@@ -193,7 +203,7 @@ def test_boundary_file_not_published_yet_falls_back_a_year(run):
         mock_census.register(mock, run["place"], year=YEAR)
         mock.add("GET", boundaries.boundary_url("09", YEAR), status=404, body="Not Found")
         mock_census.register_boundaries(mock, BUNDLED, YEAR - 1)
-        (config.cache_dir() / "boundaries" / f"cb_{YEAR}_09_tract_500k.zip").unlink()
+        (settings.cache_dir() / "boundaries" / f"cb_{YEAR}_09_tract_500k.zip").unlink()
         folder = prefetch("CT", "Capitol", year=YEAR, out=out, echo=messages.append)
     meta = json.loads((folder / "place.json").read_text())
     assert "2022" in meta["boundary_note"] and "cb_2022_09_tract_500k.zip" in meta["sources"][1]
@@ -203,34 +213,34 @@ def test_boundary_file_not_published_yet_falls_back_a_year(run):
 
 
 def test_use_place_switches_every_notebook(run):
-    from civicdata.bundled import load_place
+    from civicdata.data.places import load_place
 
     mp = run["mp"]
-    assert config.current_place() == config.DEFAULT_PLACE
+    assert settings.current_place() == settings.DEFAULT_PLACE
     messages = []
     use_place(SLUG, echo=messages.append)
-    assert config.current_place() == SLUG
-    assert (config.config_dir() / "place").read_text().strip() == SLUG
+    assert settings.current_place() == SLUG
+    assert (settings.config_dir() / "place").read_text().strip() == SLUG
     assert load_place().slug == SLUG
     assert "Capitol Planning Region, CT" in messages[0]
     mp.setenv("CIVICDATA_PLACE", "allegheny-pa")
-    assert config.current_place() == "allegheny-pa"  # the environment variable wins
+    assert settings.current_place() == "allegheny-pa"  # the environment variable wins
     use_place(SLUG, echo=messages.append)
     assert "CIVICDATA_PLACE" in messages[-1]
     mp.delenv("CIVICDATA_PLACE")
     use_place(None, echo=messages.append)
-    assert config.current_place() == config.DEFAULT_PLACE
+    assert settings.current_place() == settings.DEFAULT_PLACE
     with pytest.raises(PlaceNotFoundError):
         use_place("capitl-ct", echo=messages.append)
 
 
 def test_cli(run, capsys):
     assert cli.main(["use-place", SLUG]) == 0
-    assert config.current_place() == SLUG
+    assert settings.current_place() == SLUG
     assert cli.main(["use-place"]) == 0
     assert SLUG in capsys.readouterr().out
     assert cli.main(["use-place", "--default"]) == 0
-    assert config.current_place() == config.DEFAULT_PLACE
+    assert settings.current_place() == settings.DEFAULT_PLACE
     code = cli.main(["prefetch", "--state", "CT", "--county", "Capitol", "--year", str(YEAR)])
     assert code == 2 and "exists already" in capsys.readouterr().err
 
@@ -248,7 +258,7 @@ def test_cli_prefetch_without_key(run, capsys):
             prefetch("NC", "Orange", echo=lambda m: None)
     finally:
         mp.setenv("CENSUS_API_KEY", SECRET)
-    assert not (config.places_dir() / "orange-nc").exists()
+    assert not (settings.places_dir() / "orange-nc").exists()
 
 
 def test_offline_and_unknown_county(run):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from civicdata import moe
-from civicdata.bundled import load_libraries
-from civicdata.errors import CivicDataError
-from civicdata.maps import classify, palette
-from civicdata.static_maps import HATCH, save_figure, static_map
+from civicdata.core.errors import CivicDataError
+from civicdata.data.libraries import load_libraries
+from civicdata.maps.classification import classify, palette
+from civicdata.maps.static_maps import HATCH, save_figure, static_map
+from civicdata.moe import reliability as moe
 
 PLACE = "ct-capitol-region"
 

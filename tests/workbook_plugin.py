@@ -1,7 +1,7 @@
 """The workbook's pytest plugin, loaded for every run by pyproject.toml (``-p workbook_plugin``).
 
 A plugin rather than tests/conftest.py because a conftest is only read when pytest collects its folder:
-``pytest notebooks/04-margins-of-error.ipynb`` (how notebook authors test one lesson) never read
+``pytest notebooks/05-margins-of-error.ipynb`` (how notebook authors test one lesson) never read
 tests/conftest.py, so that notebook ran online, with the author's key and settings. This plugin:
 
 * gives every run, and so every kernel nbval starts, the workbook environment: offline, keyless,
@@ -12,7 +12,7 @@ tests/conftest.py, so that notebook ran online, with the author's key and settin
 
 Example::
 
-    .venv/bin/python -m pytest notebooks/04-margins-of-error.ipynb -q   # offline, 20 s per cell
+    .venv/bin/python -m pytest notebooks/05-margins-of-error.ipynb -q   # offline, 20 s per cell
 """
 
 from __future__ import annotations

@@ -1,0 +1,168 @@
+"""Static (printable) maps with matplotlib: the same classes, colours and marks as the web map.
+
+:func:`static_map` draws a choropleth of one estimate with the classification, viridis palette,
+hatching of unreliable tracts (CV over 40%), grey for tracts with no estimate, a legend and the
+source line of :func:`civicdata.maps.choropleth.choropleth_map`. Save it with :func:`save_figure` as PNG
+(screens, slides) or PDF (print). Show it in a notebook with
+``civicdata.show_figure(fig, alt="...")``.
+
+Example:
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> g = gpd.GeoDataFrame({"NAME": ["A", "B"], "xE": [1.0, 2.0], "xM": [0.1, 5.0]},
+    ...                      geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=4326)
+    >>> fig = static_map(g, "xE", k=2, title="Test")
+    >>> [t.get_text() for t in fig.legends[0].get_texts()][-2:]
+    ['Unreliable: CV over 40% (1)', 'No estimate (0)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from civicdata.core.errors import MapError
+from civicdata.maps.map_data import MISSING_COLOR, UNRELIABLE_CV, MapData, map_data
+
+#: Hatch used for unreliable tracts (matplotlib pattern: diagonal lines).
+HATCH = "////"
+
+
+def plain(text: str) -> str:
+    """Escape dollar signs so matplotlib prints "$91,541" instead of reading it as math.
+
+    >>> print(plain("$15,833 – $55,170"))
+    \\$15,833 – \\$55,170
+    """
+    return str(text).replace("$", r"\$")
+
+
+def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
+             point_name: str = "Public library (IMLS FY2019)", edge_width: float = 0.3) -> list:
+    """Draw the tracts of ``data`` (from :func:`civicdata.maps.map_data.map_data`) on ``ax``.
+
+    Returns the legend handles (classes with tract counts, unreliable, no estimate, points), so the
+    caller decides where the legend goes. The map is drawn in a local UTM projection (metres), so
+    shapes are not stretched as they are in plain longitude/latitude.
+    """
+    if unreliable not in ("hatch", "outline"):
+        raise MapError(f"unreliable={unreliable!r} is not an option.", hint='Use "hatch" or "outline".')
+    tracts = data.tracts
+    crs = tracts.geometry.estimate_utm_crs()
+    tracts = tracts.to_crs(crs)
+    colors = data.classes.colors
+    cls = tracts["cls"].to_numpy()
+    low = tracts["unreliable"].to_numpy()
+
+    for i, color in enumerate(colors):
+        part = tracts[cls == i]
+        if len(part):
+            part.plot(ax=ax, color=color, edgecolor="#444444", linewidth=edge_width)
+    missing = tracts[cls < 0]
+    if len(missing):
+        missing.plot(ax=ax, color=MISSING_COLOR, edgecolor="#666666", linewidth=edge_width)
+    marked = tracts[low]
+    if len(marked):
+        if unreliable == "hatch":
+            # White stripes under black ones: the hatch shows on light and dark classes alike.
+            marked.plot(ax=ax, facecolor="none", edgecolor="#444444", linewidth=edge_width,
+                        hatch=HATCH, hatchcolor="white", hatch_linewidth=2.4)
+            marked.plot(ax=ax, facecolor="none", edgecolor="#444444", linewidth=edge_width,
+                        hatch=HATCH, hatchcolor="black", hatch_linewidth=0.9)
+        else:
+            marked.plot(ax=ax, facecolor="none", edgecolor="black", linewidth=2.0, linestyle="--")
+
+    handles: list = [Patch(facecolor=c, edgecolor="#444444", linewidth=0.5, label=plain(f"{t} ({n})"))
+                     for c, t, n in zip(colors, data.classes.labels, data.classes.counts, strict=True)]
+    if data.has_moe:
+        if unreliable == "hatch":
+            handles.append(Patch(facecolor="white", edgecolor="black", hatch=HATCH, linewidth=0.5,
+                                 label=f"Unreliable: CV over {UNRELIABLE_CV}% ({data.n_unreliable})"))
+        else:
+            handles.append(Patch(facecolor="white", edgecolor="black", linestyle="--", linewidth=2,
+                                 label=f"Unreliable: CV over {UNRELIABLE_CV}% ({data.n_unreliable})"))
+    handles.append(Patch(facecolor=MISSING_COLOR, edgecolor="#666666", linewidth=0.5,
+                         label=f"No estimate ({data.n_missing})"))
+
+    if points is not None and len(points):
+        pts = points.to_crs(crs)
+        ax.scatter(pts.geometry.x, pts.geometry.y, s=36, facecolor="white", edgecolor="black",
+                   linewidth=1.4, zorder=5)
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
+                              markeredgecolor="black", markeredgewidth=1.4, label=plain(point_name)))
+
+    minx, miny, maxx, maxy = tracts.total_bounds
+    pad = 0.02 * max(maxx - minx, maxy - miny)
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return handles
+
+
+def static_map(
+    gdf,
+    column: str,
+    moe_column: str | None = None,
+    *,
+    scheme: str = "quantiles",
+    k: int = 5,
+    label: str | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    fmt: str | Callable[[float], str] | None = None,
+    points=None,
+    point_name: str = "Public library (IMLS FY2019)",
+    unreliable: str = "hatch",
+    name_column: str = "NAME",
+    figsize: Sequence[float] = (9, 8),
+) -> Figure:
+    """A matplotlib choropleth of ``column`` with the web map's classes, marks, legend and source.
+
+    Arguments mean the same as in :func:`civicdata.maps.choropleth.choropleth_map`. Returns the ``Figure``
+    (not shown): save it with :func:`save_figure` or show it with ``show_figure(fig, alt=...)``.
+
+    Example:
+        >>> fig = static_map(tracts, "B19013_001E", label="Median household income")   # doctest: +SKIP
+        >>> save_figure(fig, "income.pdf")                                                # doctest: +SKIP
+    """
+    data = map_data(gdf, column, moe_column, scheme=scheme, k=k, label=label, title=title, source=source,
+                    fmt=fmt, name_column=name_column)
+    fig = Figure(figsize=tuple(figsize), layout="none")
+    ax = fig.add_axes((0.02, 0.09, 0.96, 0.82))
+    handles = draw_map(ax, data, unreliable=unreliable, points=points, point_name=point_name)
+    fig.legend(handles=handles, title=plain(data.label), loc="lower right", bbox_to_anchor=(0.99, 0.09),
+               fontsize=9, title_fontsize=10, frameon=True, framealpha=0.95)
+    if data.title:
+        fig.text(0.5, 0.965, plain(data.title), ha="center", va="top", fontsize=16, fontweight="bold", wrap=True)
+    note = data.reliability_note()
+    fig.text(0.02, 0.045, plain(note), fontsize=8.5, va="bottom", wrap=True)
+    if data.source:
+        fig.text(0.02, 0.015, plain(data.source), fontsize=8.5, va="bottom", wrap=True)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: int = 200) -> Path:
+    """Save ``fig`` as PNG or PDF (chosen by the file name), without time stamps in the file.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from matplotlib.figure import Figure
+        >>> out = save_figure(Figure(), pathlib.Path(tempfile.mkdtemp()) / "empty.png")
+        >>> out.suffix
+        '.png'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".pdf"):
+        raise MapError(f"Cannot save a map as {suffix or 'a file without extension'}.",
+                       hint="End the file name with .png (screens) or .pdf (print).")
+    metadata = {"Software": None} if suffix == ".png" else {"Creator": None, "Producer": None,
+                                                            "CreationDate": None}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi, metadata=metadata, facecolor="white")
+    return path
