@@ -165,8 +165,9 @@ def test_learner_edits_survive_a_re_pull(hub, learners, tmp_path):
     model["content"]["cells"][first_markdown]["source"] = mine
     learner.save(NOTEBOOK, {"type": "notebook", "format": "json", "content": model["content"]})
     learner.save("civic-data-workbook/notebooks/my-notes.md", {"type": "file", "format": "text", "content": "mine"})
-    lesson_07 = "civic-data-workbook/notebooks/07-your-community.ipynb"
-    assert learner.api("DELETE", f"api/contents/{lesson_07}").status_code == 204
+    last_lesson = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))[-1].name
+    deleted = f"civic-data-workbook/notebooks/{last_lesson}"
+    assert learner.api("DELETE", f"api/contents/{deleted}").status_code == 204
 
     # The facilitator changes the same cell and the README in the hub's copy of the workbook.
     upstream = tmp_path / "upstream"
@@ -185,7 +186,7 @@ def test_learner_edits_survive_a_re_pull(hub, learners, tmp_path):
     assert after == mine, "the learner's edit was overwritten by the re-pull"
     assert learner.contents("civic-data-workbook/notebooks/my-notes.md")["content"] == "mine"
     assert "Updated for the session." in learner.contents("civic-data-workbook/README.md")["content"]
-    assert learner.contents(lesson_07, content=False)["type"] == "notebook", "a deleted lesson comes back fresh"
+    assert learner.contents(deleted, content=False)["type"] == "notebook", "a deleted lesson comes back fresh"
 
 
 def test_memory_limit_is_enforced_per_learner(hub, learners):
