@@ -14,6 +14,10 @@ TEST_STAMP := $(VENV)/.installed-tests
 SITE_STAMP := $(VENV)/.installed-site
 HUB_STAMP := $(VENV)/.installed-classroom
 NODE_STAMP := node_modules/.installed
+# The workbook's JupyterLab and Jupyter Server settings (binder/jupyter/, installed by tools/jupyter_settings.py):
+# kernels shut down with their tab and are culled when idle; no news pop-up. Installed again only when they
+# change, so `tools/jupyter_settings.py remove` (workshop/learner-setup.md) lasts.
+JUPYTER_SETTINGS := $(VENV)/.jupyter-settings
 PORT ?= 8888
 
 # JupyterLab refuses to run as root unless told it may (containers, library lab images).
@@ -36,7 +40,7 @@ help:
 	@echo "make lint       ruff over the package, tests, tools, benchmarks and notebooks"
 	@echo "make clean      remove .venv and caches"
 
-setup: $(STAMP)
+setup: $(STAMP) $(JUPYTER_SETTINGS)
 
 $(STAMP): binder/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -55,6 +59,10 @@ $(STAMP): binder/requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 	@echo "Environment ready in $(VENV)."
+
+$(JUPYTER_SETTINGS): $(STAMP) binder/jupyter/lab-settings.json binder/jupyter/server-config.json tools/jupyter_settings.py
+	$(BIN)/python tools/jupyter_settings.py install
+	@touch $(JUPYTER_SETTINGS)
 
 # The test and lint tools, on top of the learner environment. They include the website tools and the
 # classroom hub's packages: the suite builds the site and starts a real hub.
@@ -89,7 +97,7 @@ classroom-status:
 classroom-wipe:
 	$(BIN)/python workshop/classroom/classroom.py wipe
 
-lab: $(STAMP)
+lab: $(STAMP) $(JUPYTER_SETTINGS)
 	$(BIN)/jupyter lab $(ROOT_FLAG) --port=$(PORT) notebooks/00-start-here.ipynb
 
 # The browser tests need a real Chromium; Debian's package is installed when we are root.
@@ -119,7 +127,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 # Tests run in parallel, one worker per core (pytest-xdist); --dist loadfile keeps each notebook's cells
 # together on one worker, in order, in one kernel, as nbval needs.
-test: $(TEST_STAMP) browser node
+test: $(TEST_STAMP) $(JUPYTER_SETTINGS) browser node
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 notebooks: $(STAMP)
