@@ -70,7 +70,7 @@ HELPERS: dict[str, str] = {
     "profile_html": "civicdata.maps.profile",
     "profile_pdf": "civicdata.maps.profile",
     # classroom: self-checks, hub links, the environment check
-    "check_answer": "civicdata.classroom.self_check",
+    **dict.fromkeys(["check_answer", "show_question", "check_choice"], "civicdata.classroom.self_check"),
     "doctor": "civicdata.classroom.doctor",
     "nbgitpuller_link": "civicdata.classroom.hub_link",
 }
