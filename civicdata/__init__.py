@@ -56,6 +56,7 @@ HELPERS: dict[str, str] = {
                     "civicdata.moe.reliability"),
     # maps: maps and print (folium and matplotlib load only when one of these is used)
     "choropleth_map": "civicdata.maps.choropleth",
+    "describe_map": "civicdata.maps.describe",
     "map_data": "civicdata.maps.map_data",
     "save_map": "civicdata.maps.offline",
     "use_local_leaflet": "civicdata.maps.offline",
