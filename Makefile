@@ -78,7 +78,8 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check civicdata tests tools benchmarks notebooks $(wildcard data/build_data.py)
 
 # Workshop handouts are built, never hand-made, so they cannot drift from the data: the lessons as HTML
-# (solutions left out) and the Data Walk posters, into workshop/handouts/ (ignored by git).
+# (solutions left out), the Data Walk posters, and the one-page cheat sheet, the glossary and the "when
+# you're stuck" page as printable HTML, into workshop/handouts/ (ignored by git).
 # Without PLACE the stored outputs (the default place) are used; `make handouts PLACE=slug` re-runs the
 # lessons and the posters offline on a place prefetched with `civicdata prefetch`.
 HANDOUT_ENV := $(if $(PLACE),CIVICDATA_PLACE=$(PLACE) CIVICDATA_OFFLINE=1)
@@ -94,6 +95,8 @@ handouts: $(STAMP)
 	  --RegexRemovePreprocessor.patterns='#+ Solution' $(HANDOUT_RUN)/*.ipynb
 	rm -rf $(HANDOUT_RUN)
 	$(HANDOUT_ENV) $(BIN)/civicdata posters --out workshop/handouts/posters.pdf
+	$(BIN)/python tools/markdown_handouts.py notebooks/cheat-sheet.md notebooks/glossary.md \
+	  notebooks/when-stuck.md --out workshop/handouts
 	@echo "Handouts are in workshop/handouts/ (open the .html files in a browser and print them)."
 
 bench: $(TEST_STAMP)
