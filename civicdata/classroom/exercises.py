@@ -159,13 +159,15 @@ def check_worksheet(answer: Any) -> list[str]:
     """01: a partner worksheet is a table with the agreed columns and at least one filled-in row."""
     if not isinstance(answer, pd.DataFrame):
         return ["the answer should be your worksheet table (the variable `worksheet`)"]
+    original_columns = list(answer.columns)
     answer = answer.rename(columns=_WORKSHEET_ALIASES)
     missing = [c for c in WORKSHEET_COLUMNS if c not in answer.columns]
     if missing:
         return ["the worksheet is missing the column(s) " + ", ".join(missing)]
     filled = answer["organization"].fillna("").astype(str).str.strip() != ""
-    if not filled.any():
-        return ["add at least one row with an organization's name"]
+    if not filled.any():  # named as the learner's own column is ("organisation" in worksheets made earlier)
+        column = next(c for c in original_columns if _WORKSHEET_ALIASES.get(c, c) == "organization")
+        return [f"add at least one row with an {column}'s name"]
     problems = []
     dates = pd.to_datetime(answer.loc[filled, "date_checked"], format="%Y-%m-%d", errors="coerce")
     if dates.isna().any():

@@ -376,7 +376,7 @@ def unreliable_tracts() -> Question:
          "into the tract's color.",
          "Hatched tracts have a coefficient of variation above 40%, low reliability.", True),
         ("There are no data for those tracts.",
-         "Tracts with no estimate are grey. Hatched tracts have an estimate, just a very uncertain one.",
+         "Tracts with no estimate are gray. Hatched tracts have an estimate, just a very uncertain one.",
          False),
         ("The Census Bureau made mistakes in those tracts.",
          "The margin of error measures sampling error: another sample would have given another number. It "

@@ -151,9 +151,9 @@ class MapData:
         n = len(self.tracts)
         if not self.has_moe:
             return ("These estimates come without margins of error, so their reliability cannot be judged. "
-                    f"{self.n_missing} of {n} tracts have no estimate (grey).")
+                    f"{self.n_missing} of {n} tracts have no estimate (gray).")
         return (f"{self.n_unreliable} of {n} tracts have an unreliable estimate (CV over {UNRELIABLE_CV}%, "
-                f"hatched); {self.n_missing} have no estimate (grey). Margins of error are at 90% confidence.")
+                f"hatched); {self.n_missing} have no estimate (gray). Margins of error are at 90% confidence.")
 
 
 def map_data(gdf, column: str, moe_column: str | None = None, *, scheme: str = "quantiles", k: int = 5,

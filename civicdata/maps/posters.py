@@ -2,7 +2,7 @@
 
 A Data Walk (Urban Institute) has small groups walk between poster stations, each with a map and
 2-3 questions to talk about, then a debrief. :func:`make_posters` builds the posters for a place from
-its bundled data: each has a large title, the map (classes, hatching of very uncertain estimates, grey
+its bundled data: each has a large title, the map (classes, hatching of very uncertain estimates, gray
 for no estimate, library outlets as hollow rings), a legend, discussion prompts, the figure for the
 whole area with its margin of error, a note on reliability in plain words and the source line.
 
@@ -99,18 +99,18 @@ def _region_line(topic: Topic, county: pd.DataFrame, has_moe: bool, fmt) -> str 
 
 def plain_reliability_note(data) -> str:
     """The poster's note on reliability, in plain words (no "coefficient of variation"). The legend gives
-    the counts of hatched and grey tracts.
+    the counts of hatched and gray tracts.
 
     >>> from types import SimpleNamespace
     >>> print(plain_reliability_note(SimpleNamespace(has_moe=True)))
     Hatched tracts have a very uncertain estimate (its margin of error is large next to it), so their color \
-may be wrong. Grey tracts have no estimate. Margins of error are at 90% confidence.
+may be wrong. Gray tracts have no estimate. Margins of error are at 90% confidence.
     """
     if not data.has_moe:
         return ("These estimates come without margins of error, so nobody can tell how uncertain each one is. "
-                "Grey tracts have no estimate.")
+                "Gray tracts have no estimate.")
     return ("Hatched tracts have a very uncertain estimate (its margin of error is large next to it), so their "
-            "color may be wrong. Grey tracts have no estimate. Margins of error are at 90% confidence.")
+            "color may be wrong. Gray tracts have no estimate. Margins of error are at 90% confidence.")
 
 
 def _text_width_pt(text: str, size: float, weight: str = "normal") -> float:

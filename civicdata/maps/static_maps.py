@@ -1,7 +1,7 @@
-"""Static (printable) maps with matplotlib: the same classes, colours and marks as the web map.
+"""Static (printable) maps with matplotlib: the same classes, colors and marks as the web map.
 
 :func:`static_map` draws a choropleth of one estimate with the classification, viridis palette,
-hatching of unreliable tracts (CV over 40%), grey for tracts with no estimate, a legend and the
+hatching of unreliable tracts (CV over 40%), gray for tracts with no estimate, a legend and the
 source line of :func:`civicdata.maps.choropleth.choropleth_map`. Save it with :func:`save_figure` as PNG
 (screens, slides) or PDF (print). Show it in a notebook with
 ``civicdata.show_figure(fig, alt="...")``.
