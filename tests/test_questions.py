@@ -167,3 +167,7 @@ def test_mapping_questions_count_classes_and_hatching(questions):
     rows = [r for r in tract_rows() if float(r["B08201_001E"]) > 0]
     assert f"{len(rows)} tracts with households" in questions["mapping-classes"].prompt
     assert f"of {len(tract_rows())} tracts are hatched" in questions["mapping-unreliable"].prompt
+
+
+def test_right_answers_are_not_always_the_same_letter(questions):
+    assert len({question.answer for question in questions.values()}) >= 3  # no "always b" to guess

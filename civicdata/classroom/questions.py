@@ -157,13 +157,13 @@ def tract_size() -> Question:
          "A neighborhood is a place people name and feel part of, with fuzzy edges. A tract is drawn by the "
          "Census Bureau to hold a similar number of people; one neighborhood can be split across several "
          "tracts.", False),
+        ("A ZIP code area.",
+         "ZIP codes are mail delivery routes of the Postal Service, not census areas, and they do not "
+         "follow tract lines.", False),
         ("A small, fairly permanent statistical area of a county, usually 1,200 to 8,000 people, kept "
          "stable so that places can be compared over time.",
          f"The size is a goal, not a law: here {small} tracts have fewer than 1,200 people, for "
          "example where hardly anyone lives. A percentage for such a tract means very little.", True),
-        ("A ZIP code area.",
-         "ZIP codes are mail delivery routes of the Postal Service, not census areas, and they do not "
-         "follow tract lines.", False),
         ("An area with exactly 4,000 people.",
          f"4,000 is the ideal size, not a rule: the tracts here range from {int(people.min()):,} to "
          f"{int(people.max()):,} people.", False),
@@ -182,15 +182,15 @@ def five_year_estimates() -> Question:
         ("The ACS 1-year estimates, because they are the most recent.",
          f"1-year estimates exist only for areas with 65,000 people or more; the largest tract here has "
          f"{largest:,}.", False),
-        ("The ACS 5-year estimates, for example the 2019-2023 release.",
-         "5-year estimates pool five years of answers and exist for every tract. They describe the "
-         "whole five-year period, not its middle year.", True),
         ("The 2020 census, because it counts everyone.",
          "The ten-year census asks only a few questions (age, sex, race, Hispanic origin, who lives in the "
          "home, owning or renting); it does not ask about the internet.", False),
         ("The county's ACS figure, divided among the tracts by their population.",
          "That would give every tract the county's share: it hides exactly the differences between tracts "
          "you are looking for.", False),
+        ("The ACS 5-year estimates, for example the 2019-2023 release.",
+         "5-year estimates pool five years of answers and exist for every tract. They describe the "
+         "whole five-year period, not its middle year.", True),
     )
 
 
@@ -239,13 +239,13 @@ def tracts_differ() -> Question:
         (f"Yes: {name_a} has {gap:,} more, so it has more households without a vehicle.",
          f"A gap of {gap:,} is within what sampling error can explain: z = {z:.2f}, and a difference is "
          "significant only when z is above 1.645 (or below -1.645).", False),
+        ("No: so the two tracts have exactly the same number.",
+         "\"Not significant\" does not mean equal. It means this survey cannot tell them apart; the true "
+         "numbers may well differ.", False),
         ("No: the survey cannot tell them apart, so we say the two tracts have about the same number.",
          f"With z = (A - B) / square root(SE of A squared + SE of B squared) = {z:.2f}, below 1.645, the "
          "difference is not significant. "
          "On a poster, write \"about the same as\", not \"more than\".", True),
-        ("No: so the two tracts have exactly the same number.",
-         "\"Not significant\" does not mean equal. It means this survey cannot tell them apart; the true "
-         "numbers may well differ.", False),
         ("We cannot say anything without the exact count from the ten-year census.",
          "The two margins of error are all a significance test needs (and the ten-year census does not "
          "ask about vehicles).", False),
@@ -265,13 +265,13 @@ def low_reliability() -> Question:
         f"is {moe / 1.645:.0f} (MOE / 1.645) and its coefficient of variation (CV) is {cv:.0f}%. How should "
         "a poster show this number?",
         "Margins of error > Standard error, coefficient of variation, reliability",
-        ("Like every other number: it is the official Census Bureau estimate.",
-         f"It is official, but very uncertain: with a CV of {cv:.0f}% (above 40%), the true number could be "
-         f"anywhere from {low_end:,} to {high_end:,} (90% confidence).", False),
         (f"With its range ({low_end:,} to {high_end:,}) and a plain warning that the estimate is very "
          "uncertain (its margin of error is large next to it).",
          "A CV above 40% means low reliability. Show the range, mark the tract (hatching on a map), "
          "or combine it with neighboring tracts.", True),
+        ("Like every other number: it is the official Census Bureau estimate.",
+         f"It is official, but very uncertain: with a CV of {cv:.0f}% (above 40%), the true number could be "
+         f"anywhere from {low_end:,} to {high_end:,} (90% confidence).", False),
         ("Leave the tract off the poster, without saying why.",
          "Leaving it out silently hides a real place from the conversation. Show it, marked as very "
          "uncertain, or combine it with neighboring tracts.", False),
@@ -398,13 +398,13 @@ def small_numbers() -> Question:
         ("Print it: it is the top of the ranking.",
          f"With only {households} households the estimate is very uncertain (its range runs from {low:.0f}% "
          f"to {high:.0f}%); it cannot be ranked with any confidence.", False),
+        ("Keep the headline but leave out the margin of error, so that the poster stays simple.",
+         "Leaving out the margin of error makes a very uncertain number look certain, and the headline "
+         "still labels the people who live there.", False),
         ("Explain that the number rests on very few households and cannot be ranked, drop the word "
          "\"worst\", and show the tract's range next to the assets nearby (libraries, groups, services).",
          "Small numbers are very uncertain, and a word like \"worst\" can become a label for the "
          "people who live there. Put needs next to assets.", True),
-        ("Keep the headline but leave out the margin of error, so that the poster stays simple.",
-         "Leaving out the margin of error makes a very uncertain number look certain, and the headline "
-         "still labels the people who live there.", False),
         ("Find out who these households are and put their street on the poster, so people can help.",
          "Never add names, addresses or anything else that identifies people to a poster or to the notes.",
          False),
@@ -424,15 +424,15 @@ def privacy() -> Question:
         ("Her words with her name and street, so that someone can follow up.",
          f"Names and addresses never go into the notes or onto a poster. In a tract of {households} "
          "households, even a street name can identify her.", False),
-        ("What she said, without her name or anything that identifies her: \"A resident said her family has "
-         "no car and no internet.\"",
-         "Write down people's words, not who they are. Census data are published as totals so that "
-         "no one can be picked out; keep the notes that way too.", True),
         ("Nothing: personal stories do not belong in Data Walk notes.",
          "What people say is the point of a Data Walk: record their words, just not who said them.", False),
         ("Her words, and a photo of her at the poster for the report.",
          "Do not photograph participants without asking; a photo identifies her just as a name does.",
          False),
+        ("What she said, without her name or anything that identifies her: \"A resident said her family has "
+         "no car and no internet.\"",
+         "Write down people's words, not who they are. Census data are published as totals so that "
+         "no one can be picked out; keep the notes that way too.", True),
     )
 
 
