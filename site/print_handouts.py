@@ -9,7 +9,8 @@ What is printed, all found by file name so that new pages need no change here:
 
 - every lesson (``notebooks/NN-*.html``) twice: ``NN-name.pdf`` for learners, exercise solutions left
   out (no empty blocks), and ``NN-name-with-solutions.pdf`` for the facilitator, solutions printed open;
-- the cheat sheet (``notebooks/cheat-sheet.html``) when the site has one, meant to fit one page;
+- the learner pages beside the lessons (``notebooks/*.html`` other than the lessons and the index: the
+  glossary, the "when you're stuck" page and the cheat sheet, which must fit one page);
 - the workshop templates (``workshop/templates/*.html``: Data Walk notes, feedback survey).
 
 Usage: python site/print_handouts.py [--site _site] [--out workshop/handouts] [--only 05]
@@ -45,9 +46,9 @@ def handouts(site: Path, out: Path, only: list[str] | None = None) -> list[Hando
     for page in sorted((site / "notebooks").glob("[0-9][0-9]*.html")):
         jobs.append(Handout(page, out / f"{page.stem}.pdf"))
         jobs.append(Handout(page, out / f"{page.stem}-with-solutions.pdf", solutions=True))
-    cheat = site / "notebooks" / "cheat-sheet.html"
-    if cheat.exists():
-        jobs.append(Handout(cheat, out / "cheat-sheet.pdf"))
+    for page in sorted((site / "notebooks").glob("*.html")):
+        if not page.stem[:2].isdigit() and page.stem not in ("index", "README"):
+            jobs.append(Handout(page, out / f"{page.stem}.pdf"))
     for page in sorted((site / "workshop" / "templates").glob("*.html")):
         jobs.append(Handout(page, out / f"{page.stem}.pdf"))
     if only:

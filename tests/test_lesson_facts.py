@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,45 +161,3 @@ def test_the_citation_check_catches_an_uncited_credit(monkeypatch):
     assert [p for p in paragraphs(OTHER_URBAN.sub(" ", text)) if "Urban Institute" in p and "Data Walk" in p]
     nnip = "Start a Data Walk. NNIP (coordinated by the **Urban Institute**) and its guide (Urban Institute, 2017)."
     assert not [p for p in paragraphs(OTHER_URBAN.sub(" ", nnip)) if "Urban Institute" in p]
-
-
-# --- US English -----------------------------------------------------------------------------------------
-
-BRITISH = re.compile(
-    r"\b(neighbour\w*|organis(?:e|ed|es|ing|ation|ations|ational)\b|metres?\b|colour\w*|licence\b|programmes?\b|"
-    r"analys(?:e|ed|es|ing)\b|catalogue\w*|centres?\b|centred\b|behaviour\w*|favour\w*|grey\w*|spelt\b|maths\b|"
-    r"labell(?:ed|ing)\b|modell(?:ed|ing)\b|travell(?:ed|ing|er|ers)\b|recognis\w*|summaris\w*|visualis\w*|"
-    r"categoris\w*|prioritis\w*|customis\w*|standardis\w*|normalis\w*|minimis\w*|maximis\w*|realis(?:e|ed|es|ing)\b|"
-    r"emphasis(?:e|ed|es|ing)\b|stigmatis\w*|parameteris\w*|whilst|amongst|learnt|towards|practis(?:e|ed|ing)\b|"
-    r"defence|offence|judgement|artefacts?\b|dialogue|enrol(?:ment)?\b|fulfil\b|cheque|railway)", re.I)
-
-
-def british_words(text: str) -> set[str]:
-    text = re.sub(r"https?://\S+", " ", text)  # addresses are what they are
-    return {m.group(0) for m in BRITISH.finditer(text)}
-
-
-@pytest.mark.parametrize("name", sorted(texts()))
-def test_us_english_in_text(name):
-    found = british_words(texts()[name])
-    assert not found, f"{name}: British spellings {sorted(found)}"
-
-
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
-def test_us_english_in_code_and_outputs(path):
-    found = set()
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        found |= british_words(cell.source)
-        for output in cell.get("outputs", []):
-            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-            found |= british_words(text)
-    assert not found, f"{path.name}: British spellings in code or outputs {sorted(found)}"
-
-
-def test_the_word_list_catches_what_it_should():
-    assert british_words("our neighbourhood organisation; the grey map; 2 metres") == {
-        "neighbourhood", "organisation", "grey", "metres"}
-    assert not british_words("our neighborhood organization analyzes the gray map, 2 meters; "
-                             "https://example.org/colour")

@@ -507,6 +507,21 @@ def test_every_handout_fits_the_printed_page(site, browser, tmp_path):
             page.close()
 
 
+def test_the_learner_pages_print_and_the_cheat_sheet_fits_one_letter_page(site, browser, tmp_path):
+    """`make handouts` prints the glossary, the "when you're stuck" page and the cheat sheet; the cheat
+    sheet must fit one sheet of US letter paper."""
+    from pypdf import PdfReader
+
+    jobs = {job.page.stem: job for job in print_handouts.handouts(site, tmp_path)}
+    assert {"cheat-sheet", "glossary", "when-stuck"} <= set(jobs), sorted(jobs)
+    printer = print_handouts.Printer.__new__(print_handouts.Printer)
+    printer.browser = browser
+    pages, remote = printer.print(jobs["cheat-sheet"])
+    assert pages == 1, f"the cheat sheet prints on {pages} pages"
+    assert [url for url in remote if not print_handouts.is_map_tile(url)] == []
+    assert "moe_prop" in PdfReader(jobs["cheat-sheet"].pdf).pages[0].extract_text()
+
+
 def test_a_lesson_prints_to_pdf_with_wrapped_code_map_pictures_and_alt_text(site, browser, tmp_path):
     from pypdf import PdfReader
 

@@ -19,7 +19,8 @@ from civicdata.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = ROOT / "workshop"
-PROJECT_PAGES = ["README.md", "CONTRIBUTING.md", "data/README.md", "notebooks/README.md"]
+PROJECT_PAGES = ["README.md", "CONTRIBUTING.md", "data/README.md", "notebooks/README.md", "notebooks/glossary.md",
+                 "notebooks/cheat-sheet.md", "notebooks/when-stuck.md"]
 WORKSHOP_PAGES = [
     "README.md",
     "facilitator-guide.md",
