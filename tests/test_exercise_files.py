@@ -145,7 +145,7 @@ def profile_pair(folder: Path, title: str, slug: str | None = None, name: str = 
 
 
 def test_another_topic_passes(capsys, tmp_path):
-    files = profile_pair(tmp_path, "Households with no vehicle")
+    files = profile_pair(tmp_path, "Median household income")
     assert check_profile(files) == []
     assert verdict(capsys, "11-profile", files) == CORRECT
     assert is_correct("11-profile", [str(p) for p in reversed(files)])  # any order, paths as text
