@@ -3,16 +3,29 @@
 Run with ``make bench`` (not part of ``make test``). Prints a table and writes benchmarks/results.json.
 
 Usage:
-    python benchmarks/run.py                       # everything (about two workbook runs of time)
+    python benchmarks/run.py                       # every default part (about two workbook runs of time)
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
-                                                   # data, import, robustness
+                                                   # data, import, site, classroom, robustness
     python benchmarks/run.py --robustness-before /tmp/before   # also run the bad-input cases against an
                                                    # older checkout (git worktree add /tmp/before cca05c6)
-    python benchmarks/run.py --notebooks 04 05     # only notebooks whose names start with these
+    python benchmarks/run.py --notebooks 05 08     # only notebooks whose names start with these
+    python benchmarks/run.py --skip notebooks,nbval,map,requests,data,import,site   # only the classroom hub load run
+    python benchmarks/run.py --only together       # only these parts; the opt-in parts (together, environment)
+                                                   # run only so
+    python benchmarks/run.py --only environment --environment-baseline ba6a5a5~1
+                                                   # also install the pinned list(s) of an older commit
 
-Targets (issue 8): the whole workbook under nbval in at most 60 s on 2 cores; every notebook's kernel at
-most 500 MB peak RSS; our map's HTML at most 0.25 of ``GeoDataFrame.explore()``'s. A part whose module
-has not been written yet is reported as "not available yet" instead of failing the run.
+Targets (issue 8): the whole workbook under nbval in at most 60 s on 2 cores; our map's HTML at most 0.25
+of ``GeoDataFrame.explore()``'s. Issue 12: every lesson's kernel at most 300 MB peak RSS, and all lessons
+open at once under 1.5 GB. Issue 14: the website builds in under 120 s and its heaviest page, maps
+included, is under 2 MB. A part whose module has not been written yet is
+reported as "not available yet" instead of failing the run.
+
+The ``together`` part (opt-in: one more run of every notebook) keeps every lesson's kernel alive and adds up
+their proportional set sizes: what all lessons open at once really occupy, shared libraries counted once.
+The ``environment`` part (opt-in: several minutes and about 1.5 GB of downloads) installs the learner
+list and then the test list into a fresh virtual environment, the way ``make setup`` and ``make test`` do,
+from PyPI with no pip cache, and records the install times and installed sizes.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,13 +45,18 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 RESULTS = Path(__file__).resolve().with_name("results.json")
 sys.path.insert(0, str(ROOT / "tests"))
-from notebook_env import UNSET, workbook_environment  # noqa: E402
+from notebook_env import UNSET, tidy_my_work, workbook_environment  # noqa: E402
 
 TARGET_WORKBOOK_SECONDS = 60.0
-TARGET_KERNEL_MB = 500.0
+TARGET_KERNEL_MB = 300.0
+TARGET_ALL_KERNELS_MB = 1500.0
 TARGET_MAP_RATIO = 0.25
 TARGET_CELL_SECONDS = 20.0
-PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "robustness")
+TARGET_SITE_BUILD_SECONDS = 120.0
+TARGET_SITE_PAGE_MB = 2.0
+PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "site", "classroom", "robustness", "together",
+         "environment")
+OPT_IN = ("together", "environment")  # measured only when named with --only
 NOT_AVAILABLE = "not available yet"
 
 
@@ -48,6 +67,21 @@ def workbook_env() -> dict[str, str]:
     for name in UNSET:
         env.pop(name, None)
     return env
+
+
+def rss_anon_mb(pid: int) -> float | None:
+    """Private (anonymous) resident memory of a live process in MB, from /proc/<pid>/status RssAnon (Linux).
+
+    VmHWM also counts the pages of shared libraries (GDAL, scikit-learn...), which kernels running side by
+    side share; RssAnon is what each extra kernel adds on its own.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -77,6 +111,7 @@ def measure_notebook(path: Path) -> dict:
     nb = nbformat.read(path, as_version=4)
     cell_seconds: dict[int, float] = {}
     peaks: list[float] = []
+    anon: list[float] = []
     started_cell: dict[int, float] = {}
 
     client = NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(NOTEBOOKS)}})
@@ -90,6 +125,9 @@ def measure_notebook(path: Path) -> dict:
         peak = peak_rss_mb(pid) if pid else None
         if peak is not None:
             peaks.append(peak)
+        private = rss_anon_mb(pid) if pid else None
+        if private is not None:
+            anon.append(private)
 
     client.on_cell_start = on_cell_start
     client.on_cell_executed = on_cell_executed
@@ -103,6 +141,7 @@ def measure_notebook(path: Path) -> dict:
         result["error"] = f"{type(err).__name__}: {str(err).strip().splitlines()[-1] if str(err).strip() else ''}"
     result["seconds"] = round(time.perf_counter() - started, 2)
     result["peak_rss_mb"] = round(max(peaks), 1) if peaks else None
+    result["peak_rss_anon_mb"] = round(max(anon), 1) if anon else None  # sampled after each cell
     if cell_seconds:
         slowest = max(cell_seconds, key=cell_seconds.get)
         result["slowest_cell"] = slowest
@@ -209,6 +248,281 @@ def measure_import(repeats: int = 3) -> dict:
     }
 
 
+# ----------------------------------------------------------------------------- website (issue 14)
+
+
+def measure_site() -> dict:
+    """`make site` into benchmarks/tmp/site: build time, pages, total size, and the heaviest page as
+    headless Chromium really fetches it (HTML, theme, figures, maps and Leaflet; served on 127.0.0.1)."""
+    build_script = ROOT / "site" / "build_site.py"
+    if not build_script.exists():
+        return {"status": NOT_AVAILABLE}
+    sys.path.insert(0, str(build_script.parent))
+    import build_site
+
+    out = ROOT / "benchmarks" / "tmp" / "site"
+    print("  building the website ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    command = [sys.executable, str(build_script), "--out", str(out), "--work", str(out.parent / "site-work")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        return {"status": "build failed", "error": (done.stderr or done.stdout).strip()[-300:]}
+    result = {"build_seconds": round(seconds, 1), **build_site.site_sizes(out)}
+    try:
+        pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if not p.name.startswith("."))
+        fetched = build_site.fetched_bytes(out, pages)
+        heaviest = max(fetched, key=lambda name: fetched[name]["bytes"])
+        result.update({"fetched_heaviest_page": heaviest, "fetched_heaviest_page_bytes": fetched[heaviest]["bytes"],
+                       "fetched_heaviest_page_requests": fetched[heaviest]["requests"],
+                       "fetched_lightest_page_bytes": min(f["bytes"] for f in fetched.values())})
+    except Exception as err:  # no Chromium: the static estimate above still stands
+        result["fetched"] = f"not measured: {type(err).__name__}: {err}"
+    return result
+
+
+def site_rows(site: dict) -> list[tuple[str, str, str, str]]:
+    if "build_seconds" not in site:
+        return [("website", site.get("status", str(site)), "", "-")]
+    heaviest = site.get("fetched_heaviest_page_bytes", site["heaviest_page_bytes"])
+    name = site.get("fetched_heaviest_page", site["heaviest_page"])
+    how = f"{site['fetched_heaviest_page_requests']} requests in Chromium" if "fetched_heaviest_page" in site \
+        else "static estimate"
+    return [
+        ("website build (make site)", f"{site['build_seconds']:.1f} s", f"<= {TARGET_SITE_BUILD_SECONDS:.0f} s",
+         verdict(site["build_seconds"] <= TARGET_SITE_BUILD_SECONDS)),
+        ("website size", f"{site['total_bytes'] / 1e6:.1f} MB in {site['files']} files, {site['pages']} pages "
+         f"({site['lesson_pages']} lessons)", "", "-"),
+        ("heaviest page, maps included", f"{heaviest / 1e6:.2f} MB: {name} ({how})",
+         f"< {TARGET_SITE_PAGE_MB:.0f} MB", verdict(heaviest < TARGET_SITE_PAGE_MB * 1e6)),
+    ]
+
+
+# ----------------------------------------------------------------------------- classroom hub under load
+
+
+def measure_classroom(learners: int = 30, concurrency: int = 10) -> dict:
+    """N learners on the real classroom hub at once (bounded), lessons 00 and 01 each: benchmarks/classroom_load.py.
+
+    Then a smaller run of the two heaviest lessons (08 and 10), for the memory per learner later in a
+    session, which the sizing advice in workshop/classroom/README.md needs too.
+    """
+    try:
+        from classroom_load import run_load
+    except ImportError as err:
+        return {"status": f"{NOT_AVAILABLE} ({err})"}
+    print(f"  classroom hub: {learners} learners, {concurrency} at a time ...", file=sys.stderr, flush=True)
+    result = run_load(learners=learners, concurrency=concurrency)
+    if "served" in result:
+        print("  classroom hub: 5 learners, lessons 08 and 10 ...", file=sys.stderr, flush=True)
+        result["later_lessons"] = run_load(learners=5, concurrency=5, lessons=[
+            "notebooks/08-mapping-tracts.ipynb", "notebooks/10-discussing-the-data.ipynb"])
+    return result
+
+
+def classroom_rows(hub: dict) -> list[tuple[str, str, str, str]]:
+    if "served" not in hub:
+        return [("classroom hub load run", hub.get("status", str(hub)), "", "-")]
+    ready, mem = hub["sign_in_to_ready_seconds"], hub["machine_memory_mb"]
+    return [
+        (f"classroom: learners served ({hub['concurrency']} at a time)", f"{hub['served']} of {hub['learners']}",
+         "all", verdict(hub["failures"] == 0)),
+        ("classroom: sign-in to ready server", f"median {ready.get('median')} s, p95 {ready.get('p95')} s", "", "-"),
+        ("classroom: lessons 00 + 01 per learner", f"median {hub['lesson_00_seconds'].get('median')} s + "
+         f"{hub['lesson_01_seconds'].get('median')} s", "", "-"),
+        ("classroom: machine memory", f"peak {mem['peak']} MB (+{mem['peak_increase']} MB over {mem['before']} MB)",
+         "", "-"),
+        ("classroom: hub / proxy / per learner", f"{hub['hub_peak_rss_mb']:.0f} MB / {hub['proxy_peak_rss_mb']:.0f} MB"
+         f" / median {hub['per_learner_peak_rss_mb'].get('median')} MB", "", "-"),
+        ("classroom: CPU per learner (00 + 01)", f"{hub.get('cpu_seconds_per_learner')} s", "", "-"),
+    ] + ([] if "served" not in hub.get("later_lessons", {}) else [
+        ("classroom: lessons 08 + 10, 5 learners", f"{hub['later_lessons']['served']} served; per learner "
+         f"median {hub['later_lessons']['per_learner_peak_rss_mb'].get('median')} MB, machine "
+         f"+{hub['later_lessons']['machine_memory_mb']['peak_increase']} MB", "", verdict(
+             hub["later_lessons"]["failures"] == 0)),
+    ])
+
+
+def kernel_memory(notebooks: list[dict]) -> dict:
+    """Each lesson's peak kernel memory and their sum: every lesson open at once, none shut down."""
+    peaks = {nb["notebook"]: nb.get("peak_rss_mb") for nb in notebooks}
+    known = [mb for mb in peaks.values() if mb is not None]
+    total = round(sum(known), 1)
+    private = [nb.get("peak_rss_anon_mb") for nb in notebooks]
+    return {
+        "sum_of_peaks_mb": total,
+        # What the kernels hold privately (shared library pages counted once for all of them, not here).
+        "sum_of_private_peaks_mb": round(sum(private), 1) if all(mb is not None for mb in private) else None,
+        "largest_peak_mb": max(known, default=None),
+        "notebooks": len(peaks),
+        "unknown": sorted(name for name, mb in peaks.items() if mb is None),
+        "target_each_mb": TARGET_KERNEL_MB,
+        "target_sum_mb": TARGET_ALL_KERNELS_MB,
+        "ok": bool(known) and len(known) == len(peaks) and max(known) <= TARGET_KERNEL_MB
+        and total <= TARGET_ALL_KERNELS_MB,
+    }
+
+
+def smaps_rollup_mb(pid: int) -> dict[str, float]:
+    """Rss, Pss (shared pages divided among the processes sharing them) and private memory of a process."""
+    values: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "kB":
+            values[parts[0].rstrip(":")] = int(parts[1]) / 1024
+    return {"rss": values.get("Rss", 0.0), "pss": values.get("Pss", 0.0),
+            "private": values.get("Private_Clean", 0.0) + values.get("Private_Dirty", 0.0)}
+
+
+def measure_together() -> dict:
+    """Every lesson run to its end in its own kernel, all kernels kept alive: what they occupy together.
+
+    The sum of the peaks (``kernel_memory``) counts the pages of shared libraries once per kernel; here
+    the kernels really run side by side, and their proportional set sizes (PSS) add up to the memory they
+    use together. Read at the end of the last notebook (each kernel's memory at the end of its lesson).
+    """
+    import contextlib
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(workbook_env())
+    kernels: dict[str, int] = {}
+    failed: list[str] = []
+    try:
+        with tidy_my_work(), contextlib.ExitStack() as stack:
+            for path in paths:
+                print(f"  running {path.name}, keeping its kernel ...", file=sys.stderr, flush=True)
+                nb = nbformat.read(path, as_version=4)
+                client = NotebookClient(nb, kernel_name="python3", timeout=300,
+                                        resources={"metadata": {"path": str(NOTEBOOKS)}})
+                stack.enter_context(client.setup_kernel())
+                kernels[path.name] = client.km.provisioner.pid
+                try:
+                    for index, cell in enumerate(nb.cells):
+                        if cell.cell_type == "code":
+                            client.execute_cell(cell, index)
+                except Exception as err:  # a failing lesson still holds its memory
+                    failed.append(f"{path.name}: {type(err).__name__}")
+            memory = {name: smaps_rollup_mb(pid) for name, pid in kernels.items()}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {
+        "kernels": len(memory),
+        "pss_sum_mb": round(sum(m["pss"] for m in memory.values()), 1),
+        "private_sum_mb": round(sum(m["private"] for m in memory.values()), 1),
+        "rss_sum_mb": round(sum(m["rss"] for m in memory.values()), 1),
+        "pss_mb": {name: round(m["pss"], 1) for name, m in memory.items()},
+        "failed": failed,
+        "target_sum_mb": TARGET_ALL_KERNELS_MB,
+    }
+
+
+# ----------------------------------------------------------------------------- environment
+
+
+def pypi_environment() -> dict[str, str]:
+    """pip as a learner's machine has it: PyPI itself (pip's default index), no cache, no local mirrors.
+
+    This machine's pip configuration adds local wheel folders, which would make a "cold" install copy
+    files from disk; PIP_CONFIG_FILE=os.devnull ignores every pip config file.
+    """
+    env = dict(os.environ)
+    for name in ("PIP_FIND_LINKS", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CONSTRAINT", "PIP_NO_INDEX",
+                 "PIP_REQUIRE_VIRTUALENV", "VIRTUAL_ENV", "PYTHONPATH"):
+        env.pop(name, None)
+    env.update({"PIP_CONFIG_FILE": os.devnull, "PIP_NO_CACHE_DIR": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    return env
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the files in a folder (symlinks not followed), as `du --apparent-size` counts them."""
+    total = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            total += path.stat().st_size
+    return total
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:6])} failed:\n{(done.stdout + done.stderr)[-1500:]}")
+    return round(time.perf_counter() - started, 1)
+
+
+def _distributions(python: Path) -> int:
+    code = "import importlib.metadata as m; print(len(list(m.distributions())))"
+    return int(subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def install_lists(folder: Path, source: Path, lists: list[str]) -> list[dict]:
+    """``make setup`` then ``make test``'s install, cold: fresh venv, pip upgraded, each list in turn.
+
+    ``lists`` are requirement files relative to ``source`` (a checkout); the first one also gets the
+    venv's creation, the pip upgrade and ``pip install --no-deps -e .``, as ``make setup`` does.
+    """
+    env = pypi_environment()
+    venv_dir = folder / "venv"
+    python = venv_dir / "bin" / "python"
+    steps = []
+    for number, requirements in enumerate(lists):
+        print(f"  installing {requirements} (cold, from PyPI) ...", file=sys.stderr, flush=True)
+        parts: dict[str, float] = {}
+        if number == 0:
+            parts["venv"] = _timed([sys.executable, "-m", "venv", str(venv_dir)], source, env)
+            parts["pip_upgrade"] = _timed([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+                                          source, env)
+        parts["requirements"] = _timed([str(python), "-m", "pip", "install", "--quiet", "-r", requirements],
+                                       source, env)
+        if number == 0 and (source / "pyproject.toml").exists():
+            parts["editable"] = _timed([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "-e", "."],
+                                       source, env)
+        steps.append({"requirements": requirements, "install_seconds": round(sum(parts.values()), 1),
+                      "seconds_by_step": parts, "installed_bytes": folder_bytes(venv_dir),
+                      "distributions": _distributions(python)})
+    return steps
+
+
+def measure_environment(baseline: str | None = None) -> dict:
+    """Installed size and cold install time of the learner environment and of the full test environment."""
+    result: dict = {
+        "how": "fresh venv; pip upgraded; pip install -r LIST with no cache from PyPI (pip's default index, "
+               "pip config files ignored); then -e . --no-deps (make setup); then tests/requirements.txt on "
+               "top (make test). Sizes: all files under the venv.",
+        "python": platform.python_version(),
+    }
+    with tempfile.TemporaryDirectory(prefix="civicdata-env-") as tmp:
+        learner, full = install_lists(Path(tmp), ROOT, ["binder/requirements.txt", "tests/requirements.txt"])
+    result["learner"] = learner
+    result["test"] = full
+    result["test_tools_bytes"] = full["installed_bytes"] - learner["installed_bytes"]
+    if baseline:
+        result["baseline"] = measure_baseline(baseline)
+    return result
+
+
+def measure_baseline(revision: str) -> dict:
+    """The same measure for the pinned list(s) of an older commit, from a clean export of that commit."""
+    with tempfile.TemporaryDirectory(prefix="civicdata-env-baseline-") as tmp:
+        source = Path(tmp) / "source"
+        source.mkdir()
+        archive = subprocess.run(["git", "archive", revision], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+        lists = ["binder/requirements.txt"]
+        if (source / "tests" / "requirements.txt").exists():
+            lists.append("tests/requirements.txt")
+        steps = install_lists(Path(tmp), source, lists)
+        commit = subprocess.run(["git", "rev-parse", "--short", revision], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout.strip()
+    return {"revision": revision, "commit": commit, "steps": steps}
+
+
 # ----------------------------------------------------------------------------- robustness (issue 11)
 
 
@@ -266,6 +580,14 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
         if notebooks:
             total = sum(nb["seconds"] for nb in notebooks)
             out.append(("all notebooks, one after another", f"{total:.1f} s", "", "-"))
+    memory = results.get("kernel_memory")
+    if memory:
+        out.append(("all lessons open at once: sum of peak kernel RSS",
+                    f"{memory['sum_of_peaks_mb']:.0f} MB over {memory['notebooks']} notebooks",
+                    f"<= {TARGET_ALL_KERNELS_MB:.0f} MB", verdict(memory["sum_of_peaks_mb"] <= TARGET_ALL_KERNELS_MB)))
+        if memory.get("sum_of_private_peaks_mb") is not None:
+            out.append(("  of which private (RssAnon; shared libraries excluded)",
+                        f"{memory['sum_of_private_peaks_mb']:.0f} MB", "", "-"))
     nbval = results.get("nbval")
     if nbval:
         if "seconds" in nbval:
@@ -325,6 +647,36 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                         f"vs bare python {imported['bare_interpreter_seconds']:.2f} s", "", "-"))
         else:
             out.append(("import civicdata", imported.get("status", ""), "", "-"))
+    site = results.get("site")
+    if site:
+        out.extend(site_rows(site))
+    classroom_hub = results.get("classroom")
+    if classroom_hub:
+        out.extend(classroom_rows(classroom_hub))
+    together = results.get("together")
+    if together:
+        if "pss_sum_mb" in together:
+            note = f"; failed: {', '.join(together['failed'])}" if together["failed"] else ""
+            out.append(("all lessons open at once, measured: sum of kernel PSS",
+                        f"{together['pss_sum_mb']:.0f} MB in {together['kernels']} live kernels "
+                        f"(RSS sum {together['rss_sum_mb']:.0f} MB){note}",
+                        f"<= {TARGET_ALL_KERNELS_MB:.0f} MB", verdict(together["pss_sum_mb"] <= TARGET_ALL_KERNELS_MB)))
+        else:
+            out.append(("all lessons open at once, measured", together.get("status", ""), "", "-"))
+    environment = results.get("environment")
+    if environment:
+        if "learner" in environment:
+            for key, label in (("learner", "learner environment (binder/requirements.txt)"),
+                               ("test", "  + test tools (tests/requirements.txt)")):
+                step = environment[key]
+                out.append((label, f"{step['installed_bytes'] / 2**20:.0f} MB, {step['distributions']} packages; "
+                            f"cold install {step['install_seconds']:.0f} s", "", "-"))
+            for step in environment.get("baseline", {}).get("steps", []):
+                out.append((f"  baseline {environment['baseline']['commit']}: {step['requirements']}",
+                            f"{step['installed_bytes'] / 2**20:.0f} MB, {step['distributions']} packages; "
+                            f"cold install {step['install_seconds']:.0f} s", "", "-"))
+        else:
+            out.append(("environment size and install time", environment.get("status", ""), "", "-"))
     return out
 
 
@@ -344,14 +696,22 @@ def machine() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip", default="", help=f"comma-separated parts to skip: {','.join(PARTS)}")
+    parser.add_argument("--only", default="", help="comma-separated parts to measure, and nothing else "
+                        f"(the only way to run the opt-in parts: {','.join(OPT_IN)})")
     parser.add_argument("--notebooks", nargs="*", default=[], help="only notebooks starting with these")
+    parser.add_argument("--classroom-learners", type=int, default=30, help="learners in the classroom load run")
+    parser.add_argument("--classroom-concurrency", type=int, default=10, help="learners working at one time")
+    parser.add_argument("--environment-baseline", metavar="REV",
+                        help="with the environment part: also measure the pinned list(s) of this git revision")
     parser.add_argument("--robustness-before", type=Path, default=None, metavar="DIR",
                         help="also run the bad-input cases against this older checkout (robustness_before)")
     args = parser.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    unknown = skip - set(PARTS)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    unknown = (skip | only) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
+    skip |= (set(PARTS) - only) if only else set(OPT_IN)
 
     # Parts left out keep their figures from the previous run; "measured" says what this run measured.
     try:
@@ -363,20 +723,28 @@ def main(argv: list[str] | None = None) -> int:
     results["measured"] = [part for part in PARTS if part not in skip]
     measures = {"notebooks": lambda: measure_notebooks(args.notebooks), "nbval": measure_nbval,
                 "map": measure_map, "requests": measure_requests, "data": measure_data, "import": measure_import,
-                "robustness": measure_robustness}
+                "site": measure_site,
+                "classroom": lambda: measure_classroom(args.classroom_learners, args.classroom_concurrency),
+                "robustness": measure_robustness,
+                "together": measure_together, "environment": lambda: measure_environment(args.environment_baseline)}
     shown: dict = {}
     for part in PARTS:
         if part in skip:
             continue
+        previous = results.get(part)
         try:
             value = measures[part]()
         except Exception as err:  # one broken part must not hide the others
             value = {"status": f"error: {type(err).__name__}: {err}"}
+        if part == "environment" and isinstance(previous, dict) and "baseline" in previous and "baseline" not in value:
+            value["baseline"] = previous["baseline"]  # a one-off "before" figure, kept until measured again
         shown[part] = value
         if part == "notebooks" and args.notebooks and isinstance(results.get("notebooks"), list):
             merged = {nb["notebook"]: nb for nb in results["notebooks"]} | {nb["notebook"]: nb for nb in value}
             value = [merged[name] for name in sorted(merged)]
         results[part] = value
+        if part == "notebooks" and isinstance(value, list) and value:
+            results["kernel_memory"] = shown["kernel_memory"] = kernel_memory(value)
 
     if args.robustness_before is not None:
         results["robustness_before"] = shown["robustness_before"] = measure_robustness(
@@ -384,10 +752,11 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = rows(shown)
     print_table(lines)
-    results["failed_targets"] = [line[0] for line in lines if line[3] == "FAIL"]
+    # Over every recorded figure, this run's and those kept from earlier runs; the exit status is this run's.
+    results["failed_targets"] = [line[0] for line in rows(results) if line[3] == "FAIL"]
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
-    return 1 if results["failed_targets"] else 0
+    return 1 if any(line[3] == "FAIL" for line in lines) else 0
 
 
 if __name__ == "__main__":

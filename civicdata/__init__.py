@@ -58,6 +58,7 @@ HELPERS: dict[str, str] = {
                     "civicdata.moe.reliability"),
     # maps: maps and print (folium and matplotlib load only when one of these is used)
     "choropleth_map": "civicdata.maps.choropleth",
+    "describe_map": "civicdata.maps.describe",
     "map_data": "civicdata.maps.map_data",
     "save_map": "civicdata.maps.offline",
     "use_local_leaflet": "civicdata.maps.offline",
@@ -72,7 +73,7 @@ HELPERS: dict[str, str] = {
     "profile_html": "civicdata.maps.profile",
     "profile_pdf": "civicdata.maps.profile",
     # classroom: self-checks, hub links, the environment check
-    "check_answer": "civicdata.classroom.self_check",
+    **dict.fromkeys(["check_answer", "show_question", "check_choice"], "civicdata.classroom.self_check"),
     "doctor": "civicdata.classroom.doctor",
     "nbgitpuller_link": "civicdata.classroom.hub_link",
 }

@@ -1,7 +1,7 @@
 """The ``civicdata`` command: ``civicdata doctor``, and more subcommands as the workbook grows.
 
 Each subcommand lives in its own small function. Whatever goes wrong ends in one plain message with a
-next step on stderr and a non-zero exit code (2 for a problem we recognise, 1 for anything unexpected,
+next step on stderr and a non-zero exit code (2 for a problem we recognize, 1 for anything unexpected,
 130 for Ctrl-C), never in a traceback; ``civicdata --debug ...`` shows the traceback too, for a bug report.
 
 Example (in a terminal):
@@ -26,9 +26,12 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _hub_link(args: argparse.Namespace) -> int:
-    from civicdata.classroom.hub_link import nbgitpuller_link
+    from civicdata.classroom.hub_link import classroom_link, nbgitpuller_link
 
-    print(nbgitpuller_link(args.hub, repo_url=args.repo, branch=args.branch, notebook=args.notebook))
+    if args.classroom:
+        print(classroom_link(args.classroom, notebook=args.notebook))
+    else:
+        print(nbgitpuller_link(args.hub, repo_url=args.repo, branch=args.branch, notebook=args.notebook))
     return 0
 
 
@@ -77,11 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="skip the network check")
     p.set_defaults(func=_doctor)
 
-    from civicdata.classroom.hub_link import DEFAULT_BRANCH, DEFAULT_NOTEBOOK, DEFAULT_REPO_URL
+    from civicdata.classroom.hub_link import DEFAULT_BRANCH, DEFAULT_CLASSROOM_DIR, DEFAULT_NOTEBOOK, DEFAULT_REPO_URL
 
     p = sub.add_parser("hub-link", parents=[common],
                        help="print an nbgitpuller link that opens the workbook on a JupyterHub")
-    p.add_argument("--hub", required=True, metavar="URL", help="the JupyterHub address, e.g. https://hub.example.org")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--hub", metavar="URL", help="the JupyterHub address, e.g. https://hub.example.org")
+    where.add_argument("--classroom", nargs="?", const=DEFAULT_CLASSROOM_DIR, metavar="FOLDER",
+                       help="the classroom hub started here with `make classroom` (its folder: %(const)s)")
     p.add_argument("--repo", default=DEFAULT_REPO_URL, metavar="URL", help="the workbook repository to pull")
     p.add_argument("--branch", default=DEFAULT_BRANCH, help="the branch to pull (default: %(default)s)")
     p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help="the notebook to open (default: %(default)s)")

@@ -6,7 +6,7 @@ Registered by tests/conftest.py; only nbval cell items are affected.
 
 Example (what a learner-facing author sees when a cell is too slow)::
 
-    FAILED notebooks/05-mapping-tracts.ipynb::Cell 7 - cell took 23.4 s; the limit is 20 s ...
+    FAILED notebooks/08-mapping-tracts.ipynb::Cell 7 - cell took 23.4 s; the limit is 20 s ...
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Self-checks of the notebook exercises (civicdata.classroom) and the never-overwrite saver (civicdata.core.files).
 
 Expected answers are re-derived here from the bundled data files in a second, independent way
-(another file, or another reading of the same file), never typed in.
+(another file, or another reading of the same file), never typed in. Every exercise recognizes at least
+two plausible wrong answers, each with a hint that names the mistake; the tests below show, exercise by
+exercise, the right answer accepted and each wrong one rejected with its own hint. The file-based
+exercises (06 poster set, 07 profile) are in tests/test_exercise_files.py.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 import pandas as pd
 import pytest
 
-from civicdata.classroom.exercises import EXERCISES, GEOID_TO_DECODE, WORKSHEET_COLUMNS
+from civicdata.classroom.exercises import EXERCISES, GEOID_TO_DECODE, MOE_PLACE, WORKSHEET_COLUMNS
 from civicdata.classroom.self_check import check_answer, is_correct
 from civicdata.core import settings
 from civicdata.core.errors import UnknownExerciseError
@@ -81,7 +84,7 @@ def test_bronx_symbol_count_read_with_csv_module():
         rows = list(csv.reader(handle))
     column = rows[0].index("B19013_001E")
     dashes = sum(1 for row in rows[2:] if row[column] == "-")
-    assert EXERCISES["03-bronx-no-income"].expected() == dashes > 0
+    assert EXERCISES["04-bronx-no-income"].expected() == dashes > 0
 
 
 def test_sdc_labor_answer_comes_from_the_verified_file():
@@ -143,11 +146,15 @@ def test_text_answers_ignore_case_and_spaces(capsys):
 def test_worksheet_validation(capsys):
     blank = pd.DataFrame([dict.fromkeys(WORKSHEET_COLUMNS, "")])
     assert "at least one row" in verdict(capsys, "01-worksheet", blank)
-    filled = blank.assign(organisation="A State Data Center", date_checked="2026-03-31")
+    filled = blank.assign(organization="A State Data Center", date_checked="2026-03-31")
     assert verdict(capsys, "01-worksheet", filled) == CORRECT
     assert "year-month-day" in verdict(capsys, "01-worksheet", filled.assign(date_checked="March"))
+    assert "year-month-day" in verdict(capsys, "01-worksheet", filled.assign(date_checked="03/31/2026"))
     assert "missing the column" in verdict(capsys, "01-worksheet", filled.drop(columns="contact"))
     assert "worksheet table" in verdict(capsys, "01-worksheet", "a string")
+    # Worksheets made before the lessons switched to US spelling ("organisation") still pass.
+    british = filled.rename(columns={"organization": "organisation"})
+    assert verdict(capsys, "01-worksheet", british) == CORRECT
 
 
 def test_unknown_exercise_is_a_clear_error():
@@ -160,6 +167,75 @@ def test_ids_follow_the_notebook_numbering():
     for exercise_id, exercise in EXERCISES.items():
         assert exercise_id[:2].isdigit() and exercise_id[2] == "-"
         assert exercise.hint and (exercise.expected or exercise.validate)
+
+
+# --- the usual mistakes: each one rejected, with the hint that names it --------------------------------
+
+MISTAKES = [(exercise_id, i) for exercise_id, exercise in sorted(EXERCISES.items())
+            for i in range(len(exercise.mistakes))]
+
+
+def test_every_value_exercise_knows_at_least_two_mistakes():
+    for exercise_id, exercise in EXERCISES.items():
+        if exercise.expected is not None:
+            assert len(exercise.mistakes) >= 2, exercise_id
+        else:  # a file or table: validate() names each problem it finds (tests below and in test_exercise_files)
+            assert exercise.validate is not None, exercise_id
+
+
+@pytest.mark.parametrize(("exercise_id", "index"), MISTAKES)
+def test_each_mistake_is_rejected_with_its_own_hint(capsys, exercise_id, index):
+    exercise = EXERCISES[exercise_id]
+    mistake = exercise.mistakes[index]
+    wrong, expected = mistake.answer(), exercise.expected()
+    if isinstance(wrong, set):  # several accepted spellings of one wrong answer (a state's abbreviation or name)
+        wrong = sorted(wrong)[0]
+    assert not is_correct(exercise_id, wrong)
+    assert verdict(capsys, exercise_id, wrong) == f"Not yet: {mistake.hint}"
+    assert mistake.hint != exercise.hint and not mistake.hint[:1].isupper()  # reads on after "Not yet: "
+    if isinstance(expected, float):  # the right answer's tolerance is well clear of the mistake
+        assert abs(wrong - expected) > 1.5 * exercise.tolerance
+    for value in expected if isinstance(expected, (set, tuple)) else [expected]:
+        assert str(value) not in mistake.hint  # a hint never gives the answer away
+
+
+def test_answers_that_are_no_known_mistake_get_the_general_hint(capsys):
+    total = EXERCISES["00-total-population"].expected()
+    assert verdict(capsys, "00-total-population", total + 7) == f"Not yet: {EXERCISES['00-total-population'].hint}"
+
+
+def test_renter_share_moe_rejects_the_ratio_formula_as_printed(capsys):
+    """The issue's case: 0.584 (ratio formula) against 0.565 (proportion formula), rounded as printed."""
+    from civicdata.moe.formulas import moe_prop, moe_ratio
+
+    summary = pd.read_csv(place_dir(MOE_PLACE) / "summary.csv", dtype={"GEOID": str})
+    region = summary[summary["geography"] == "county"].iloc[0]
+    args = (region["B25003_003E"], region["B25003_001E"], region["B25003_003M"], region["B25003_001M"])
+    right, ratio = float(moe_prop(*args)) * 100, float(moe_ratio(*args)) * 100
+    assert round(right, 3) == pytest.approx(EXERCISES["06-renter-share-moe"].expected(), abs=5e-4)
+    assert round(right, 2) < round(ratio, 2)  # 0.56 against 0.58
+    assert verdict(capsys, "06-renter-share-moe", round(right, 2)) == CORRECT
+    assert verdict(capsys, "06-renter-share-moe", round(right, 3)) == CORRECT
+    assert "ratio formula" in verdict(capsys, "06-renter-share-moe", round(ratio, 2))
+    assert "ratio formula" in verdict(capsys, "06-renter-share-moe", ratio)
+    only_renters = region["B25003_003M"] / region["B25003_001E"] * 100
+    assert "only the renters' MOE" in verdict(capsys, "06-renter-share-moe", round(only_renters, 2))
+
+
+def test_mistakes_agree_with_an_independent_computation(capsys):
+    """A few wrong methods redone with the package's own helpers (the registry writes them out by hand)."""
+    from civicdata.moe.reliability import cv, reliability
+
+    tracts = pd.read_csv(place_dir(MOE_PLACE) / "tracts.csv", dtype={"GEOID": str})
+    labels = reliability(cv(tracts["B08201_002E"], tracts["B08201_002M"]))
+    assert "\"medium\" labels" in verdict(capsys, "05-low-reliability", int((labels == "medium").sum()))
+    owners = sum(tract_column("B25003_002E"))
+    assert "owner-occupied" in verdict(capsys, "03-renters", owners)
+    assert "share of owners" in verdict(capsys, "03-renter-share", owners / sum(tract_column("B25003_001E")) * 100)
+    hartford_first = pd.read_csv(place_dir() / "tracts.csv", dtype={"GEOID": str})["GEOID"].iloc[0]
+    parts = (hartford_first[:2], hartford_first[2:5], hartford_first[5:])
+    assert "example tract" in verdict(capsys, "02-decode-geoid", parts)
+    assert "\"Census Tract" in verdict(capsys, "02-decode-geoid", ("42", "003", "201"))
 
 
 # --- save_new_csv never replaces a learner's file ------------------------------------------------------

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from civicdata.classroom.hub_link import DEFAULT_NOTEBOOK, DEFAULT_REPO_URL, nbgitpuller_link, repo_folder
+from civicdata.classroom.hub_link import (
+    DEFAULT_NOTEBOOK,
+    DEFAULT_REPO_URL,
+    classroom_link,
+    nbgitpuller_link,
+    repo_folder,
+)
 from civicdata.cli import main
 from civicdata.core.errors import CivicDataError
 
@@ -29,6 +36,7 @@ def test_link_has_the_documented_shape():
         "repo": "https://github.com/owner/workbook",
         "urlpath": "lab/tree/workbook/notebooks/00-start-here.ipynb",
         "branch": "main",
+        "targetpath": "workbook",
     }
 
 
@@ -38,11 +46,12 @@ def test_values_are_fully_url_encoded():
         notebook="notebooks/a b&c.ipynb",
     )
     query = urlsplit(link).query
-    assert " " not in query and query.count("&") == 2 and "/" not in query and ":" not in query
+    assert " " not in query and query.count("&") == 3 and "/" not in query and ":" not in query
     assert options(link) == {
         "repo": "https://example.org/git/my repo&co.git",
         "urlpath": "lab/tree/my repo&co/notebooks/a b&c.ipynb",
         "branch": "spring 2026",
+        "targetpath": "my repo&co",
     }
 
 
@@ -79,7 +88,17 @@ def test_hub_under_a_prefix_keeps_the_prefix():
 )
 def test_urlpath_starts_with_the_folder_nbgitpuller_clones_into(repo, folder):
     assert repo_folder(repo) == folder
-    assert options(nbgitpuller_link("https://hub.example.org", repo))["urlpath"].startswith(f"lab/tree/{folder}/")
+    link = options(nbgitpuller_link("https://hub.example.org", repo))
+    assert link["urlpath"].startswith(f"lab/tree/{folder}/")
+    # nbgitpuller itself would name the folder after the address's last part, ".git" included
+    # (handlers.py: repo.rstrip('/').split('/')[-1]), so the link names the folder explicitly.
+    assert link["targetpath"] == folder
+
+
+def test_a_repository_on_the_hubs_own_machine_is_accepted():
+    link = nbgitpuller_link("http://127.0.0.1:8000", "file:///srv/classroom/workbook/civic-data-workbook.git")
+    assert options(link)["targetpath"] == "civic-data-workbook"
+    assert options(link)["urlpath"] == "lab/tree/civic-data-workbook/notebooks/00-start-here.ipynb"
 
 
 @pytest.mark.parametrize(
@@ -127,3 +146,28 @@ def test_cli_reports_a_bad_hub_without_a_traceback(capsys):
     assert main(["hub-link", "--hub", "not a url"]) == 2
     err = capsys.readouterr().err
     assert "What to do:" in err and "Traceback" not in err
+
+
+def test_cli_reads_the_running_classroom_hub(tmp_path, capsys):
+    folder = tmp_path / ".classroom"
+    folder.mkdir()
+    repo = "file:///srv/c/workbook/civic-data-workbook.git"
+    (folder / "hub.json").write_text(json.dumps({"url": "http://lab-pc.local:8000", "repo": repo, "branch": "main"}))
+    assert main(["hub-link", "--classroom", str(folder)]) == 0
+    link = capsys.readouterr().out.strip()
+    assert link == classroom_link(folder)
+    assert link.startswith("http://lab-pc.local:8000/hub/user-redirect/git-pull?")
+    assert options(link)["repo"] == "file:///srv/c/workbook/civic-data-workbook.git"
+
+
+def test_cli_without_a_running_classroom_says_how_to_start_one(tmp_path, capsys):
+    assert main(["hub-link", "--classroom", str(tmp_path / "nothing-here")]) == 2
+    err = capsys.readouterr().err
+    assert "make classroom" in err and "Traceback" not in err
+
+
+def test_cli_needs_either_a_hub_or_the_classroom(capsys):
+    with pytest.raises(SystemExit):
+        main(["hub-link"])
+    with pytest.raises(SystemExit):
+        main(["hub-link", "--hub", "https://hub.example.org", "--classroom"])

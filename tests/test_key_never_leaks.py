@@ -182,7 +182,7 @@ def test_with_a_key_and_no_network_every_notebook_still_runs(runs):
 
 def test_a_silent_proxy_holds_nobody_longer_than_the_deadline(runs):
     """Behind the silent proxy a notebook takes its usual time plus a few deadlines (3 s each), never the
-    20 s read timeout per request, let alone for ever."""
+    20 s read timeout per request, let alone forever."""
     silent, usual = runs["silent-proxy"], runs["no-network"]["seconds"]
     assert sum(silent["connections"].values()) > 0
     for name, notebook in silent["outputs"].items():

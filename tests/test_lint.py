@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ["civicdata", "tests", "tools", "benchmarks", "notebooks", "data/build_data.py"]
+TARGETS = ["civicdata", "tests", "tools", "benchmarks", "notebooks", "data/build_data.py", "workshop/classroom"]
 
 
 def test_ruff_check_is_clean():

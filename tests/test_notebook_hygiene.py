@@ -25,10 +25,14 @@ EXPECTED = [
     "01-civic-data-ecosystem",
     "02-census-geography",
     "03-finding-acs-data",
-    "04-margins-of-error",
-    "05-mapping-tracts",
-    "06-discussing-the-data",
-    "07-your-community",
+    "04-census-downloads",
+    "05-margins-of-error",
+    "06-derived-estimates",
+    "07-internet-over-time",
+    "08-mapping-tracts",
+    "09-libraries-on-the-map",
+    "10-discussing-the-data",
+    "11-your-community",
 ]
 
 # A Census API key is 40 hexadecimal characters. Longer hex runs (sha256 checksums) are not keys.
@@ -76,7 +80,7 @@ IDS = [p.stem for p in PATHS]
 every_notebook = pytest.mark.parametrize("path", PATHS, ids=IDS)
 
 
-def test_the_eight_notebooks_exist():
+def test_the_twelve_lessons_exist():
     present = {p.stem for p in PATHS}
     missing = [name for name in EXPECTED if name not in present]
     assert not missing, f"missing notebooks: {missing}"

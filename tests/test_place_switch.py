@@ -23,9 +23,10 @@ from civicdata.data.prefetch import prefetch
 from civicdata.data.use_place import use_place
 
 ROOT = Path(__file__).resolve().parents[1]
-# Notebooks 01 and 04 teach on fixed examples (verified State Data Centers; Greater Hartford vs Allegheny).
-FOLLOW_THE_PLACE = ["00-start-here", "02-census-geography", "03-finding-acs-data", "05-mapping-tracts",
-                    "06-discussing-the-data", "07-your-community"]
+# Lessons 01 and 05-07 teach on fixed examples (verified State Data Centers; Greater Hartford's tracts and
+# Connecticut's counties, with margins of error; Allegheny's tracts without).
+FOLLOW_THE_PLACE = ["00-start-here", "02-census-geography", "03-finding-acs-data", "04-census-downloads",
+                    "08-mapping-tracts", "09-libraries-on-the-map", "10-discussing-the-data", "11-your-community"]
 
 
 @pytest.fixture(scope="module")

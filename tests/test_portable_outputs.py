@@ -40,15 +40,10 @@ SORTS = {"sort_values", "sort_index", "argsort", "nlargest", "nsmallest", "rank"
 STABLE_KINDS = {"stable", "mergesort"}
 #: Columns that are unique in every table of the workbook, so sorting by them (or ending with them) leaves no tie.
 UNIQUE_KEYS = {"GEOID", "GEO_ID", "NAME", "name", "slug"}
-#: Calls known to leave ties to the sort algorithm, waiting for the lessons' fixes (the lessons engineer's
-#: branch). TO BE EMPTIED AT MERGE: an entry whose call is fixed makes this test fail until it is removed.
-KNOWN_OFFENDERS = {
-    'ranked = vehicles[vehicles["B08201_001E"] > 0].sort_values("share", ascending=False).reset_index(drop=True)',
-    'internet.sort_values("B28002_001E").head().round(1)',  # the issue's case: tracts with 8 households tie
-    'far = nearest[many].sort_values("miles", ascending=False).head(8).copy()',
-    'most = nearest.sort_values("B08201_002E", ascending=False).iloc[0]',
-    'ranked = tracts.dropna(subset=["estimate"]).sort_values("estimate", ascending=False)',
-}
+#: Calls known to leave ties to the sort algorithm, while a fix is on its way (say whose, and why). Empty now:
+#: the five that notebook 04 (now 06, 07), 05 (now 09) and 07 (now 11) had were fixed by the lessons engineer.
+#: An entry whose call is fixed makes the test fail until it is removed.
+KNOWN_OFFENDERS: set[str] = set()
 
 
 # --------------------------------------------------------------------------------------------------

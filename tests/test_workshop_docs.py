@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,7 +19,8 @@ from civicdata.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSHOP = ROOT / "workshop"
-PROJECT_PAGES = ["README.md", "CONTRIBUTING.md", "data/README.md", "notebooks/README.md"]
+PROJECT_PAGES = ["README.md", "CONTRIBUTING.md", "data/README.md", "notebooks/README.md", "notebooks/glossary.md",
+                 "notebooks/cheat-sheet.md", "notebooks/when-stuck.md"]
 WORKSHOP_PAGES = [
     "README.md",
     "facilitator-guide.md",
@@ -286,13 +288,105 @@ def test_agendas_add_up_to_90_and_180_minutes():
         check_schedule(rows, total, f"agenda of {total} minutes")
 
 
-def test_agendas_map_every_lesson_step_to_a_notebook():
-    tables = tables_after_headings(WORKSHOP / "facilitator-guide.md", AGENDA_HEADING)
-    for total, rows in tables.items():
-        column = next(name for name in rows[0] if name.startswith("notebook"))
-        named = {n for row in rows for n in re.findall(r"notebooks/(\d\d)-[\w-]+\.ipynb", row[column])}
-        expected = {f"{n:02d}" for n in range(8)} if total == 180 else {f"{n:02d}" for n in range(7)}
-        assert expected <= named, f"agenda of {total} minutes does not link notebooks {sorted(expected - named)}"
+# Lessons by the workshop's four verbs: every agenda touches each of them.
+VERBS = {"find": {"01", "02", "03", "04"}, "judge": {"05", "06", "07"}, "map": {"08", "09"}, "discuss": {"10"}}
+MODES = {"demo", "hands-on", "break"}
+#: A demo step needs at least this share of a newcomer's minutes for the sections it shows (the facilitator
+#: runs the cells and talks; nobody types). A hands-on step needs all of them. See "How the agendas work".
+DEMO_SHARE = 0.4
+LINKED_PART = re.compile(r"(?=\[\d\d [^\]]+\]\()")
+LESSON_LINK = re.compile(r"\[\d\d [^\]]+\]\(\.\./(notebooks/[\w-]+\.ipynb)\)")
+QUOTED = re.compile(r'"([^"]+)"(?:\s+to\s+"([^"]+)")?')
+
+
+def agenda_tables() -> dict[int, list[dict[str, str]]]:
+    return tables_after_headings(WORKSHOP / "facilitator-guide.md", AGENDA_HEADING)
+
+
+def agenda_text(total: int) -> str:
+    """The text of one agenda's section of the guide (its table, the paragraphs around it)."""
+    text = (WORKSHOP / "facilitator-guide.md").read_text(encoding="utf-8")
+    start = next(m.start() for m in re.finditer(r"^## Agenda.*$", text, re.M) if f"{total} minutes" in m.group(0))
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else None]
+
+
+def notebook_column(row: dict[str, str]) -> str:
+    return row[next(name for name in row if name.startswith("notebook"))]
+
+
+def step_sections(row: dict[str, str]) -> list[tuple[Path, str, str | None]]:
+    """(notebook, first heading, last heading or None) for every section a step names."""
+    found = []
+    for part in LINKED_PART.split(notebook_column(row)):
+        link = LESSON_LINK.match(part)
+        if link:
+            for first, last in QUOTED.findall(part):
+                found.append((ROOT / link.group(1), first, last or None))
+    return found
+
+
+def step_estimate(row: dict[str, str]) -> float:
+    """A newcomer's minutes for the sections a step names (each cell counted once)."""
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import lesson_minutes
+
+    cells_by_notebook: dict[Path, set[int]] = {}
+    for path, first, last in step_sections(row):
+        cells_by_notebook.setdefault(path, set()).update(lesson_minutes.span_cells(path, first, last))
+    total = 0.0
+    for path, indexes in cells_by_notebook.items():
+        cells = nbformat.read(path, as_version=4).cells
+        total += lesson_minutes.count([cells[i] for i in sorted(indexes)], path.stem).exact
+    return total
+
+
+def test_every_agenda_step_is_marked_demo_or_hands_on():
+    for total, rows in agenda_tables().items():
+        assert "mode" in rows[0], f"agenda of {total} minutes: add a Mode column (demo, hands-on or break)"
+        for row in rows:
+            mode = row["mode"].strip("* ").lower()
+            assert mode in MODES, f"agenda of {total} minutes: {row['step']!r} has mode {row['mode']!r}"
+            if mode == "break":
+                assert not step_sections(row), f"a break cannot use notebook sections: {row['step']!r}"
+
+
+def test_agenda_minutes_cover_the_sections_they_use():
+    problems = []
+    for total, rows in agenda_tables().items():
+        for row in rows:
+            mode, minutes = row["mode"].strip("* ").lower(), int(row["minutes"])
+            needed = step_estimate(row)
+            if mode == "hands-on" and minutes < needed - 0.5:
+                problems.append(f"{total}-minute agenda, {row['step']!r}: hands-on sections need about "
+                                f"{needed:.0f} minutes of a newcomer, the step gives {minutes}")
+            if mode == "demo" and minutes < DEMO_SHARE * needed - 0.5:
+                problems.append(f"{total}-minute agenda, {row['step']!r}: showing these sections needs about "
+                                f"{DEMO_SHARE * needed:.0f} minutes, the step gives {minutes}")
+    assert not problems, "\n".join(problems)
+
+
+def test_agendas_touch_every_verb_and_say_what_they_leave_out():
+    for total, rows in agenda_tables().items():
+        named = {n for row in rows for n in re.findall(r"notebooks/(\d\d)-[\w-]+\.ipynb", notebook_column(row))}
+        assert "00" in named and "11" in named, f"agenda of {total} minutes must open with 00 and close with 11"
+        for verb, lessons in VERBS.items():
+            assert named & lessons, f"agenda of {total} minutes has no step to {verb} (lessons {sorted(lessons)})"
+        left_out = agenda_text(total).split("Left out for time", 1)
+        assert len(left_out) == 2, f"agenda of {total} minutes: say what is 'Left out for time'"
+        every = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")}
+        for lesson in sorted(every - named):
+            assert f"lesson {lesson}" in left_out[1], f"agenda of {total} minutes skips lesson {lesson} silently"
+
+
+def test_the_90_minute_agenda_has_a_digital_equity_moment():
+    rows = agenda_tables()[90]
+    moments = [row for row in rows if row["step"].lower().startswith("digital equity")]
+    assert moments, "the 90-minute agenda needs a step starting 'Digital equity'"
+    for row in moments:
+        assert any("internet" in first.lower() for _, first, _ in step_sections(row)), row
 
 
 def notebook_headings(path: Path) -> list[str]:

@@ -2,11 +2,21 @@
 
 Usage:
     python tools/run_notebooks.py                 # every notebook in notebooks/
-    python tools/run_notebooks.py notebooks/04-margins-of-error.ipynb
+    python tools/run_notebooks.py notebooks/05-margins-of-error.ipynb
 
 Each notebook runs in a fresh kernel from the notebooks/ folder, offline and without an API key,
 exactly as nbval will run it in the tests. Timings and other per-run metadata are not stored, so a
 re-run that changes nothing leaves the files unchanged.
+
+The file is written exactly as JupyterLab would write it, so that opening a lesson and closing it again
+never asks to save (tests/test_jupyterlab.py checks this against a real JupyterLab):
+
+* ``language_info`` is what the kernel reports (nbclient copies it from the kernel's answer). JupyterLab
+  writes the same as soon as a kernel starts, so any other value marks the notebook as modified.
+* A code cell whose outputs are hidden (``jupyter.outputs_hidden``, our collapsed solutions) also gets the
+  older ``collapsed: true``, which JupyterLab adds on opening.
+* Consecutive pieces of one stream (printed text) are joined: how a kernel splits them depends on timing.
+* nbformat writes the JSON as jupyter_server does: keys sorted, one-space indents, a final newline.
 """
 
 from __future__ import annotations
@@ -27,13 +37,33 @@ from notebook_env import UNSET, tidy_my_work, workbook_environment  # noqa: E402
 
 
 def clean(nb: nbformat.NotebookNode) -> None:
-    """Drop per-run metadata so that the stored notebook depends only on its code and data."""
+    """Drop per-run metadata, and add what JupyterLab adds on opening (see the module docstring)."""
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL}
-    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code" and cell.metadata.get("jupyter", {}).get("outputs_hidden") is True:
+            cell.metadata["collapsed"] = True
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
+
+
+def merge_streams(outputs: list) -> list:
+    """Join consecutive pieces of the same stream (JupyterLab shows them as one text anyway).
+
+    How a kernel splits printed text into messages depends on timing (a busy machine sends "Correct!" and
+    its line end apart); joined, the stored output is the same on every run.
+    """
+    merged: list = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (output.output_type == "stream" and last is not None and last.output_type == "stream"
+                and last.name == output.name):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def run(path: Path) -> float:

@@ -7,7 +7,12 @@ changed the same lines, the learner's version is kept. The hub must have nbgitpu
 
 The link format follows the nbgitpuller documentation (link generator and "Options in an
 nbgitpuller URL"): ``HUB/hub/user-redirect/git-pull?repo=...&urlpath=...&branch=...``, where
-``urlpath`` must start with the folder the repository is cloned into (its name).
+``urlpath`` must start with the folder the repository is cloned into (its name). That folder is also
+given as ``targetpath``: left to itself nbgitpuller names it after the address's last part, ``.git`` and
+all, so ``https://host/owner/workbook.git`` would land in ``workbook.git/`` and ``urlpath`` would miss.
+
+The classroom hub in ``workshop/classroom/`` (``make classroom``) records its address and the repository it
+serves in ``.classroom/hub.json``; :func:`classroom_link` builds its link from there.
 
 Example:
     >>> link = nbgitpuller_link("https://hub.example.org", "https://github.com/owner/workbook")
@@ -23,7 +28,9 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from civicdata.core.errors import CivicDataError
@@ -32,9 +39,12 @@ from civicdata.core.errors import CivicDataError
 DEFAULT_REPO_URL = "https://github.com/civic-data-workbook/civic-data-workbook"
 DEFAULT_BRANCH = "main"
 DEFAULT_NOTEBOOK = "notebooks/00-start-here.ipynb"
+#: Where ``make classroom`` keeps the running classroom hub's state, relative to the workbook folder.
+DEFAULT_CLASSROOM_DIR = ".classroom"
 
-# What nbgitpuller's link generator accepts as a git repository address.
-_GIT_URL = re.compile(r"^((git|https?)://.+|git@.+:.+)$")
+# What nbgitpuller's link generator accepts as a git repository address, plus file:// for a repository on
+# the hub's own machine (the classroom hub serves its copy of the workbook that way, with no internet).
+_GIT_URL = re.compile(r"^((git|https?|file)://.+|git@.+:.+)$")
 
 
 def _hub_base(hub_url: str) -> str:
@@ -117,8 +127,27 @@ def nbgitpuller_link(
             hint=f"Give a path relative to the repository, such as {DEFAULT_NOTEBOOK!r}.",
         )
     query = urlencode(
-        {"repo": repo_url.strip(), "urlpath": f"lab/tree/{folder}/{path}", "branch": branch},
+        {"repo": repo_url.strip(), "urlpath": f"lab/tree/{folder}/{path}", "branch": branch, "targetpath": folder},
         quote_via=quote,
         safe="",
     )
     return f"{base}/hub/user-redirect/git-pull?{query}"
+
+
+def classroom_link(classroom_dir: str | Path = DEFAULT_CLASSROOM_DIR, notebook: str = DEFAULT_NOTEBOOK) -> str:
+    """The nbgitpuller link for the classroom hub started with ``make classroom`` in this folder.
+
+    Reads the hub's address, repository and branch from ``hub.json`` in its runtime folder, so the link
+    always matches what that hub serves (its own copy of the workbook, unless it was told otherwise).
+    """
+    path = Path(classroom_dir) / "hub.json"
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        hub, repo, branch = info["url"], info["repo"], info["branch"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise CivicDataError(
+            f"No running classroom hub found in {str(Path(classroom_dir))!r} (no readable hub.json there).",
+            hint="Start it with `make classroom` in the workbook folder and run this command there, "
+            "or give the hub's address with --hub.",
+        ) from None
+    return nbgitpuller_link(hub, repo, branch, notebook)

@@ -1,25 +1,34 @@
-"""Self-checks for the notebook exercises: tell a learner whether an answer is right, never what it is.
+"""Self-checks for the notebook exercises and questions: tell a learner whether an answer is right, never
+what it is, and name the likely mistake when it is not.
 
 :func:`check_answer` looks the exercise up in :data:`~civicdata.classroom.exercises.EXERCISES`, computes
 the expected answer from the data and compares. Answers are compared like this: numbers within
 ``tolerance`` (absolute); text ignoring upper/lower case and spaces at either end; a tuple or list item
 by item; a set of accepted texts means any one of them is right; an exercise with ``validate`` lists the
-problems it finds (none means correct).
+problems it finds (none means correct). A wrong answer that matches one of the exercise's usual
+mistakes gets that mistake's hint ("that is the ratio formula..."); any other gets the general hint.
+
+:func:`show_question` and :func:`check_choice` do the same for the multiple-choice questions of
+:data:`~civicdata.classroom.questions.QUESTIONS`, with feedback for every option.
 
 Example:
     >>> check_answer("00-total-population", None)
     Not answered yet: replace None with your answer, run that cell again, then run this one.
+    >>> check_choice("acs-variable-code", "a")
+    Not quite: E at the end means the estimate; the margin of error ends in M. Try another option.
 """
 
 from __future__ import annotations
 
 import numbers
+import textwrap
 from typing import Any
 
 import pandas as pd
 
-from civicdata.classroom.exercises import EXERCISES, Exercise
-from civicdata.core.errors import UnknownExerciseError
+from civicdata.classroom.exercises import EXERCISES, Exercise, Mistake
+from civicdata.classroom.questions import QUESTIONS, Question
+from civicdata.core.errors import CivicDataError, UnknownExerciseError
 
 
 def _is_number(value: Any) -> bool:
@@ -118,5 +127,100 @@ def check_answer(exercise_id: str, answer: Any) -> None:
     expected = exercise.expected()
     if _same(answer, expected, exercise.tolerance):
         print("Correct! Well done.")
+        return
+    mistake = recognized_mistake(exercise, answer)
+    if mistake is not None:
+        print(f"Not yet: {mistake.hint}")
     else:
         print(f"Not yet: {exercise.hint}{_kind_tip(answer, expected)}")
+
+
+def recognized_mistake(exercise: Exercise, answer: Any) -> Mistake | None:
+    """The first of the exercise's usual mistakes that ``answer`` matches (None if it matches none).
+
+    Call it only for an answer that is not right: a mistake is recognized within its own tolerance (or
+    the exercise's), computed from the data with the wrong method.
+
+    Example:
+        >>> from civicdata.classroom.exercises import renter_households
+        >>> recognized_mistake(EXERCISES["03-renters"], renter_households() + 1) is None
+        True
+    """
+    for mistake in exercise.mistakes:
+        try:
+            wrong = mistake.answer()
+        except (CivicDataError, KeyError, IndexError, ValueError, OSError):
+            continue  # this mistake cannot be computed for the current place: skip it, keep the others
+        tolerance = exercise.tolerance if mistake.tolerance is None else mistake.tolerance
+        if _same(answer, wrong, tolerance):
+            return mistake
+    return None
+
+
+# --- multiple-choice questions ------------------------------------------------------------------------
+
+
+def _question(question_id: str) -> Question:
+    try:
+        build = QUESTIONS[question_id]
+    except KeyError:
+        known = ", ".join(sorted(QUESTIONS))
+        raise UnknownExerciseError(
+            f"There is no question called {question_id!r}.",
+            hint=f"Check the spelling in the notebook. Known questions: {known}.",
+        ) from None
+    return build()
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=" " * len(indent))
+
+
+def show_question(question_id: str) -> None:
+    """Print a multiple-choice question (computed from the bundled data) with its lettered options.
+
+    Example:
+        >>> show_question("acs-variable-code")  # doctest: +ELLIPSIS
+        Table B25003 (Tenure) has these lines: 001 Total; 002 Owner occupied; 003 Renter occupied. Which
+        column holds the margin of error of the number of renter households?
+        <BLANKLINE>
+          a) B25003_003E
+          b) B25003_003M
+        ...
+        Answer with check_choice("acs-variable-code", "a"), putting your letter in place of a.
+    """
+    question = _question(question_id)
+    print(_wrap(question.prompt))
+    print()
+    for letter, text in question.options.items():
+        print(_wrap(text, f"  {letter}) "))
+    print()
+    print(f'Answer with check_choice("{question_id}", "a"), putting your letter in place of a.')
+
+
+def check_choice(question_id: str, choice: str | None) -> None:
+    """Print whether ``choice`` (a letter such as ``"b"``) is the right option, with feedback for it.
+
+    Every option has its own feedback: a wrong one says which mistake it stands for, so a learner can
+    think again and try another letter.
+
+    Example:
+        >>> check_choice("acs-variable-code", "B")
+        Correct! Line 003 is renter occupied, and M is its margin of error.
+    """
+    question = _question(question_id)
+    letters = ", ".join(f'"{letter}"' for letter in question.options)
+    if choice is None:
+        print(f"Not answered yet: replace None with the letter of your choice in quotes ({letters}), "
+              "then run this cell again.")
+        return
+    letter = str(choice).strip().strip("()").strip().casefold()
+    if letter not in question.options:
+        print(f"Choose one of the letters {letters}, in quotes, for example check_choice(\"{question_id}\", "
+              "\"a\").")
+        return
+    feedback = question.feedback[letter]
+    if letter == question.answer:
+        print(f"Correct! {feedback}")
+    else:
+        print(f"Not quite: {feedback} Try another option.")

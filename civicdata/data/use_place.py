@@ -19,8 +19,8 @@ from civicdata.core.errors import OutputPathError, SettingsError
 from civicdata.core.files import write_file
 from civicdata.data.places import check_place, list_places, load_place, place_folder, read_meta
 
-#: Tables the lessons (notebooks 00-06) read from the current place; a place without them only suits
-#: notebook 07 and the posters.
+#: Tables the lessons (00 to 10) read from the current place; a place without them only suits
+#: lesson 11 and the posters.
 LESSON_TABLES: tuple[str, ...] = ("B01003", "B25003", "B08201", "B19013", "C17002", "B25106", "B05001")
 
 
@@ -62,8 +62,8 @@ def use_place(slug: str | None, *, echo: Callable[[str], None] = print) -> str:
     meta = read_meta(folder) if (folder / "place.json").exists() else {}
     lacking = [table for table in LESSON_TABLES if table not in meta.get("tables", LESSON_TABLES)]
     if lacking:
-        echo(f"Warning: {chosen} has no table {', '.join(lacking)}, which the lessons (notebooks 00-06) use, so "
-             "some of their cells will stop with a message. Notebook 07 and `civicdata posters` work with it. "
+        echo(f"Warning: {chosen} has no table {', '.join(lacking)}, which the lessons (00 to 10) use, so "
+             "some of their cells will stop with a message. Lesson 11 and `civicdata posters` work with it. "
              "For the whole workbook, prefetch the county: civicdata prefetch --state XX --county NAME.")
     override = os.environ.get("CIVICDATA_PLACE", "").strip()
     if override and override != chosen:

@@ -1,16 +1,16 @@
 """Interactive choropleth maps of tract estimates that show how reliable each estimate is.
 
 One function does the work: :func:`choropleth_map`. It sorts tracts into a few classes
-(quantiles, natural breaks or equal intervals, computed by ``mapclassify``), colours them with a
-colour-blind-safe palette, and marks what a plain choropleth hides:
+(quantiles, natural breaks or equal intervals, computed by ``mapclassify``), colors them with a
+color-blind-safe palette, and marks what a plain choropleth hides:
 
 - tracts whose estimate is unreliable (coefficient of variation above 40%) are hatched (or given a
   heavy dashed outline with ``unreliable="outline"``);
-- tracts with no estimate are grey;
+- tracts with no estimate are gray;
 - every tract has a tooltip: its name, "estimate ± margin of error" and its reliability.
 
 The palette is **viridis** (matplotlib's, light yellow for low values to dark purple for high ones):
-readable with the common kinds of colour blindness and still ordered when printed in grey.
+readable with the common kinds of color blindness and still ordered when printed in gray.
 
 Maps stay small (simplified web geometry, coordinates rounded to 5 decimals, only the properties the
 tooltip needs), so a notebook with several maps stays light. Save a map that works with no network
@@ -41,7 +41,7 @@ from civicdata.maps.web_geometry import WEB_DECIMALS, WEB_TOLERANCE_M, web_geome
 
 
 def _hatch_pattern(pattern_id: str, background: str) -> str:
-    """An SVG pattern: ``background`` with diagonal black-on-white stripes (visible on any colour)."""
+    """An SVG pattern: ``background`` with diagonal black-on-white stripes (visible on any color)."""
     return (
         f'<pattern id="{pattern_id}" width="7" height="7" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="7" height="7" fill="{background}"/>'
@@ -119,10 +119,10 @@ def choropleth_map(
             B19013, plain numbers otherwise).
         points: optional GeoDataFrame of points (library outlets), drawn as circles with a popup
             showing ``point_label`` (and ``point_fields``, default address and city if present).
-        unreliable: "hatch" (diagonal stripes over the class colour) or "outline" (heavy dashed
+        unreliable: "hatch" (diagonal stripes over the class color) or "outline" (heavy dashed
             outline) for tracts whose CV is above 40%.
         tiles: background tiles (they need the internet); ``None`` for none (fully offline).
-        fill_opacity: 0-1 (use 1 for exact palette colours, e.g. screenshots).
+        fill_opacity: 0-1 (use 1 for exact palette colors, e.g. screenshots).
         simplify, tolerance_m: simplify geometry for the web (see :func:`web_geometry`).
 
     Returns a ``folium.Map``; show it by leaving it as the last line of a cell, save it for offline
@@ -139,7 +139,7 @@ def choropleth_map(
     data = map_data(gdf, column, moe_column, scheme=scheme, k=k, label=label, title=title, source=source,
                     fmt=fmt, name_column=name_column)
     tracts = data.tracts
-    # Unreliable tracts are drawn last, so their marks sit on top of their neighbours' borders.
+    # Unreliable tracts are drawn last, so their marks sit on top of their neighbors' borders.
     tracts = tracts.iloc[np.argsort(tracts["unreliable"].to_numpy(), kind="stable")]
     data.tracts = tracts
     shapes = web_geometry(tracts, tolerance_m=tolerance_m) if simplify else tracts.to_crs(4326)
@@ -199,7 +199,7 @@ def legend_html(data: MapData, unreliable: str, hatch_ids: Sequence[str], white_
     return (f'<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>{defs}</defs></svg>'
             f'<div class="cd-head">{html.escape(data.label)}</div>{"".join(rows)}'
             f'<div class="cd-note">{html.escape(note)}<br>Classes: {data.classes.scheme.replace("_", " ")} '
-            f'(number of tracts); colours: viridis.</div>')
+            f'(number of tracts); colors: viridis.</div>')
 
 
 def _add_points(m: folium.Map, points, point_label: str, point_fields, point_name: str) -> None:

@@ -1,8 +1,8 @@
-"""Sort estimates into a few map classes and colour them: the classification both map kinds share.
+"""Sort estimates into a few map classes and color them: the classification both map kinds share.
 
 Classes come from ``mapclassify`` (quantiles, natural breaks or equal intervals); the palette is
 **viridis** (matplotlib's, light yellow for low values to dark purple for high ones): readable with the
-common kinds of colour blindness and still ordered when printed in grey.
+common kinds of color blindness and still ordered when printed in gray.
 
 Example:
     >>> classify([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], scheme="equal_interval", k=2).labels
@@ -27,7 +27,7 @@ SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
 
 
 def palette(k: int) -> list[str]:
-    """``k`` colours from viridis, light (low values) to dark (high values), as hex strings.
+    """``k`` colors from viridis, light (low values) to dark (high values), as hex strings.
 
     >>> palette(3)
     ['#fde725', '#21908d', '#440154']

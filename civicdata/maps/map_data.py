@@ -166,9 +166,9 @@ class MapData:
         n = len(self.tracts)
         if not self.has_moe:
             return ("These estimates come without margins of error, so their reliability cannot be judged. "
-                    f"{self.n_missing} of {n} tracts have no estimate (grey).")
+                    f"{self.n_missing} of {n} tracts have no estimate (gray).")
         return (f"{self.n_unreliable} of {n} tracts have an unreliable estimate (CV over {UNRELIABLE_CV}%, "
-                f"hatched); {self.n_missing} have no estimate (grey). Margins of error are at 90% confidence.")
+                f"hatched); {self.n_missing} have no estimate (gray). Margins of error are at 90% confidence.")
 
 
 def check_map_table(gdf) -> None:
@@ -196,7 +196,7 @@ def check_points(points) -> None:
 
 
 def _check_numbers(values: pd.Series, name: str) -> None:
-    """Refuse a text column (names, symbols): mapped as numbers it would silently show every tract grey."""
+    """Refuse a text column (names, symbols): mapped as numbers it would silently show every tract gray."""
     numeric = pd.to_numeric(values, errors="coerce")
     text = values[values.notna() & numeric.isna()]
     if len(text):

@@ -11,7 +11,7 @@ file that shows everything offline.
 
 Maps shown inside a notebook load Leaflet from a CDN too. :func:`use_local_leaflet` makes every
 folium map of the session load it from the same installed package instead, so the tract shapes
-show in a library room with no internet (notebook 05 calls it).
+show in a library room with no internet (lessons 08 and 09 call it).
 
 Example:
     >>> leaflet_version()

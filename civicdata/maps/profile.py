@@ -1,4 +1,4 @@
-"""A one-page community profile (notebook 07): assemble it as HTML and PDF, and save it safely.
+"""A one-page community profile (lesson 11): assemble it as HTML and PDF, and save it safely.
 
 The notebook does the data work (estimates, margins of error, reliability, map, partners); this
 module only writes the page; the notebook saves it with :func:`civicdata.core.files.save_new_file`, which

@@ -1,7 +1,7 @@
-"""Static (printable) maps with matplotlib: the same classes, colours and marks as the web map.
+"""Static (printable) maps with matplotlib: the same classes, colors and marks as the web map.
 
 :func:`static_map` draws a choropleth of one estimate with the classification, viridis palette,
-hatching of unreliable tracts (CV over 40%), grey for tracts with no estimate, a legend and the
+hatching of unreliable tracts (CV over 40%), gray for tracts with no estimate, a legend and the
 source line of :func:`civicdata.maps.choropleth.choropleth_map`. Save it with :func:`save_figure` as PNG
 (screens, slides) or PDF (print). Show it in a notebook with
 ``civicdata.show_figure(fig, alt="...")``.
@@ -22,6 +22,7 @@ import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -32,6 +33,10 @@ from civicdata.maps.map_data import MISSING_COLOR, UNRELIABLE_CV, MapData, check
 
 #: Hatch used for unreliable tracts (matplotlib pattern: diagonal lines).
 HATCH = "////"
+#: Library outlets: hollow rings (area in points squared), their line width and the white halo around them.
+POINT_SIZE = 26
+POINT_EDGE_WIDTH = 1.2
+POINT_HALO_WIDTH = 3.2
 
 
 def plain(text: str) -> str:
@@ -43,13 +48,25 @@ def plain(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
+#: Legend text for unreliable tracts on maps for people who know the term (lessons, profiles).
+UNRELIABLE_LABEL = f"Unreliable: CV over {UNRELIABLE_CV}%"
+#: The same in plain words, for posters read by people who never met a coefficient of variation.
+UNRELIABLE_PLAIN = "Very uncertain\nestimate"
+
+
 def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
-             point_name: str = "Public library (IMLS FY2019)", edge_width: float = 0.3) -> list:
+             point_name: str = "Public library (IMLS FY2019)", edge_width: float = 0.3,
+             unreliable_label: str = UNRELIABLE_LABEL, rasterized: bool = False, class_counts: bool = True) -> list:
     """Draw the tracts of ``data`` (from :func:`civicdata.maps.map_data.map_data`) on ``ax``.
 
     Returns the legend handles (classes with tract counts, unreliable, no estimate, points), so the
-    caller decides where the legend goes. The map is drawn in a local UTM projection (metres), so
-    shapes are not stretched as they are in plain longitude/latitude.
+    caller decides where the legend goes. The map is drawn in a local UTM projection (meters), so
+    shapes are not stretched as they are in plain longitude/latitude. Points (library outlets) are
+    small hollow rings with a white halo, so the color of the tract under them stays visible.
+    ``rasterized=True`` turns the map (not the legend) into one image in a PDF: lighter files, and a
+    map whose size on the page can be read back from the file. ``class_counts=False`` leaves the number
+    of tracts out of the class labels (posters, where space is short); the first ``k`` handles are the
+    classes.
     """
     if unreliable not in ("hatch", "outline"):
         raise MapError(f"unreliable={unreliable!r} is not an option.", hint='Use "hatch" or "outline".')
@@ -79,24 +96,27 @@ def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
         else:
             marked.plot(ax=ax, facecolor="none", edgecolor="black", linewidth=2.0, linestyle="--")
 
-    handles: list = [Patch(facecolor=c, edgecolor="#444444", linewidth=0.5, label=plain(f"{t} ({n})"))
+    handles: list = [Patch(facecolor=c, edgecolor="#444444", linewidth=0.5,
+                           label=plain(f"{t} ({n})" if class_counts else t))
                      for c, t, n in zip(colors, data.classes.labels, data.classes.counts, strict=True)]
     if data.has_moe:
         if unreliable == "hatch":
             handles.append(Patch(facecolor="white", edgecolor="black", hatch=HATCH, linewidth=0.5,
-                                 label=f"Unreliable: CV over {UNRELIABLE_CV}% ({data.n_unreliable})"))
+                                 label=f"{unreliable_label} ({data.n_unreliable})"))
         else:
             handles.append(Patch(facecolor="white", edgecolor="black", linestyle="--", linewidth=2,
-                                 label=f"Unreliable: CV over {UNRELIABLE_CV}% ({data.n_unreliable})"))
+                                 label=f"{unreliable_label} ({data.n_unreliable})"))
     handles.append(Patch(facecolor=MISSING_COLOR, edgecolor="#666666", linewidth=0.5,
                          label=f"No estimate ({data.n_missing})"))
 
     if points is not None and len(points):
         pts = points.to_crs(crs)
-        ax.scatter(pts.geometry.x, pts.geometry.y, s=36, facecolor="white", edgecolor="black",
-                   linewidth=1.4, zorder=5)
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
-                              markeredgecolor="black", markeredgewidth=1.4, label=plain(point_name)))
+        halo = [patheffects.withStroke(linewidth=POINT_HALO_WIDTH, foreground="white")]
+        ax.scatter(pts.geometry.x, pts.geometry.y, s=POINT_SIZE, facecolor="none", edgecolor="black",
+                   linewidth=POINT_EDGE_WIDTH, zorder=5, path_effects=halo)
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=POINT_SIZE**0.5,
+                              markerfacecolor="none", markeredgecolor="black", markeredgewidth=POINT_EDGE_WIDTH,
+                              path_effects=halo, label=plain(point_name)))
 
     minx, miny, maxx, maxy = tracts.total_bounds
     pad = 0.02 * max(maxx - minx, maxy - miny)
@@ -104,6 +124,8 @@ def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
     ax.set_ylim(miny - pad, maxy + pad)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    if rasterized:
+        ax.set_rasterization_zorder(10)  # every map layer (tracts, hatching, points) sits below 10
     return handles
 
 

@@ -1,4 +1,4 @@
-"""Small tract shapes for web maps: simplified without gaps between neighbours, coordinates rounded,
+"""Small tract shapes for web maps: simplified without gaps between neighbors, coordinates rounded,
 polygons encoded as text (Google's Encoded Polyline Algorithm) to keep notebooks light.
 
 Example:
@@ -13,18 +13,18 @@ import shapely
 
 from civicdata.core.errors import MapError
 
-#: Default simplification for web maps, in metres (see :func:`web_geometry`).
+#: Default simplification for web maps, in meters (see :func:`web_geometry`).
 WEB_TOLERANCE_M = 150
-#: Coordinates are rounded to this many decimals (5 decimals of a degree is about 1 metre).
+#: Coordinates are rounded to this many decimals (5 decimals of a degree is about 1 meter).
 WEB_DECIMALS = 5
 
 
 def web_geometry(gdf, tolerance_m: float = WEB_TOLERANCE_M, decimals: int = WEB_DECIMALS):
     """Simplify polygons for the web and round their coordinates; returns a copy in EPSG:4326.
 
-    Simplification happens in metres (a local UTM projection). Tracts tile the county, so we use
+    Simplification happens in meters (a local UTM projection). Tracts tile the county, so we use
     shapely's coverage simplification, which moves a border shared by two tracts the same way in
-    both: no gaps or overlaps appear between neighbours. ``tolerance_m`` is roughly the square
+    both: no gaps or overlaps appear between neighbors. ``tolerance_m`` is roughly the square
     root of the area of the small wiggles removed. If the polygons are not a clean coverage we fall
     back to ``simplify(preserve_topology=True)`` polygon by polygon.
 

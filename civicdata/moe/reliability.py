@@ -129,7 +129,7 @@ def reliability(cv: Any, high: float = 12, low: float = 40) -> Any:
     The 12/40 thresholds are a common convention, not a Census Bureau rule: they are the ones Esri
     uses for its ACS reliability symbols (Esri Business Analyst, "Esri Reliability Symbols Improve
     ACS Reports"). Other guides draw the lines elsewhere (e.g. 15% and 30%); the Bureau itself sets
-    no fixed thresholds, so pass your own ``high`` and ``low`` if your organisation uses others.
+    no fixed thresholds, so pass your own ``high`` and ``low`` if your organization uses others.
 
     >>> reliability(5.0), reliability(25.0), reliability(55.0), reliability(float("nan"))
     ('high', 'medium', 'low', None)

@@ -2,7 +2,7 @@
 
 requests' ``timeout`` limits each wait for the *next* bytes, not the whole exchange: a server that
 sends one byte every few seconds (a broken proxy, a captive portal, an overloaded server) keeps a
-request going for ever. :class:`Deadline` adds the missing limit. While it is active, every connection
+request going forever. :class:`Deadline` adds the missing limit. While it is active, every connection
 the session uses is registered with it (through :class:`DeadlineAdapter`, mounted on our sessions);
 when time is up a watchdog thread shuts those connections down, which ends any read in progress at
 once, and the session reports the same clear error as a timeout.

@@ -1,0 +1,33 @@
+"""Lesson cells whose stored output is known to be stale, waiting for the lessons engineer: xfail(strict=True).
+
+A package change can make a lesson's stored output wrong before the lesson itself is updated (the
+lessons have one owner, who re-executes them). Each entry names a cell by the code it runs and the
+stale output it stores, and says why. The cell is then expected to fail; once the lesson is fixed it
+passes, the strict xfail turns that into a failure, and the entry must be deleted here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+#: (code the cell runs, output it stores today) -> why the stored output is wrong now.
+PENDING = {
+    ('check_answer("11-profile", [html_path, pdf_path])', "Correct! Well done."):
+        "the capstone's solution checks the files of the unchanged default topic and place, which the "
+        "11-profile self-check now rejects (issue 13, item 4); the lessons engineer makes the solution "
+        "build a profile for another topic",
+}
+
+
+def _stored_text(cell) -> str:
+    return "".join(output.get("text", "") for output in cell.get("outputs", []))
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        cell = getattr(item, "cell", None)
+        if cell is None or cell.get("cell_type") != "code":
+            continue
+        for (code, stored), reason in PENDING.items():
+            if code in cell["source"] and stored in _stored_text(cell):
+                item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
