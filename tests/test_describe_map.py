@@ -109,3 +109,9 @@ def test_top_coded_income_is_named_as_such(income_tracts):
 def test_a_column_is_needed(no_car):
     with pytest.raises(civicdata.MapError, match="needs the column"):
         describe_map(no_car)
+
+
+def test_a_map_without_hatching_is_not_said_to_hatch(no_car):
+    text = describe(no_car, hatched=False)
+    assert "not marked on this map;" in text and "hatched" not in text
+    assert text.replace("not marked on this map", "hatched on the map") == describe(no_car)

@@ -65,7 +65,7 @@ def test_renters_match_tract_sum_and_share_formula():
 def test_allegheny_tract_count_matches_its_boundaries():
     geojson = json.loads((place_dir("allegheny-pa") / "tracts.geojson").read_text(encoding="utf-8"))
     geoids = {feature["properties"]["GEOID"] for feature in geojson["features"]}
-    assert EXERCISES["02-allegheny-tracts"].expected() == len(geoids)
+    assert EXERCISES["00-allegheny-tracts"].expected() == len(geoids)
     assert all(g.startswith("42003") and len(g) == 11 for g in geoids)
 
 

@@ -45,6 +45,7 @@ NOT_TERMS = {
     "allegheny county, pa", "allegheny county, pennsylvania", "philadelphia county, pennsylvania",
     "capitol planning region", "sum", "percent", "percentage", "renter households", "households without a vehicle",
     "missing", "with an ideal size of 4,000", "keep your key secret", "partners",
+    "start something", "same questions", "state as a whole", "top of a ranking", "whole region",
 }
 
 

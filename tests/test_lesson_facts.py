@@ -5,7 +5,8 @@
   lesson 07 quotes the bundled table notes word for word.
 * Connecticut's switch to planning regions changed the county part of GEOIDs, not the tract codes.
 * The interactive maps' background is OpenStreetMap's (in color), and no text calls it gray.
-* Data Walk figures credited to the Urban Institute come with the guide's full citation.
+* Data Walk credits to the Urban Institute come with the guide's full citation, and only for the method:
+  the kit's own plan (5 to 7 stations, 2 or 3 prompts, 75 to 90 minutes) is never credited to the guide.
 * Learner- and facilitator-facing text is in US English (a word list of British spellings).
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from notebook_env import scratch_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -73,8 +75,8 @@ def test_library_distances_are_in_meters_and_agree_with_geodesic_distances():
     cells = setup + [c for c in nb.cells[section.start:section.end] if c.cell_type == "code"]
     run = nbformat.v4.new_notebook(metadata=nb.metadata)
     run.cells = cells + [nbformat.v4.new_code_cell(GEODESIC_CHECK)]
-    NotebookClient(run, kernel_name="python3", timeout=120,
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    with scratch_notebooks() as folder:
+        NotebookClient(run, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(folder)}}).execute()
     result = json.loads(run.cells[-1].outputs[-1]["text"])
     assert result["unit_factor"] == 1.0, f"lesson 09 measures in a CRS whose unit is not the meter: {result}"
     assert result["n"] > 100 and result["worst"] < 0.01, f"distances off by more than 1%: {result}"
@@ -154,6 +156,48 @@ def test_data_walk_credits_to_the_urban_institute_cite_its_guide():
             flat = " ".join(text.split()).replace("*", "")
             missing = [part for part in CITATION if part not in flat]
             assert not missing, f"{name} credits Data Walks to the Urban Institute without {missing}"
+
+
+#: The kit's own Data Walk plan, which we could not verify in the Urban Institute's guide.
+KIT_PLAN = re.compile(r"\b75\s*(?:to|-|–)\s*90\b|\b5\s*(?:to|-|–)\s*7\b|\b2\s*(?:or|to|-|–)\s*3\b")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”*_)]*\s+(?=[A-Z*\[(\"“])")
+
+
+def credits_the_guide(sentence: str) -> bool:
+    return "Urban Institute" in sentence or "Murray" in sentence or "the guide" in sentence.lower()
+
+
+def sentences_crediting_the_guide(text: str) -> list[str]:
+    """Sentences that credit the guide, and whole lists introduced by one ("As the guide describes it:")."""
+    text = OTHER_URBAN.sub(" ", text)
+    blocks = re.split(r"\n\s*\n", text)
+    found = [" ".join(block.split()) for lead, block in zip(["", *blocks[:-1]], blocks, strict=True)
+             if block.lstrip().startswith(("- ", "* ")) and " ".join(lead.split()).endswith(":")
+             and credits_the_guide(SENTENCE_END.split(" ".join(lead.split()))[-1])]
+    text = re.sub(r"\n[ \t]*[-*] ", "\n\n", text)  # each list item on its own
+    for paragraph in paragraphs(text):
+        found += [sentence for sentence in SENTENCE_END.split(paragraph) if credits_the_guide(sentence)]
+    return found
+
+
+def test_the_kits_own_data_walk_plan_is_not_credited_to_the_guide():
+    for name, text in texts().items():
+        for sentence in sentences_crediting_the_guide(text):
+            assert not KIT_PLAN.search(sentence), (
+                f"{name}: a sentence that credits the Urban Institute's guide states the kit's own plan "
+                f"(stations, prompts, minutes); say it is this workbook's plan, in a sentence of its own: {sentence!r}")
+
+
+def test_the_plan_check_catches_a_figure_credited_to_the_guide():
+    credited = "The Urban Institute's guide (Murray, 2015) says a walk takes 75 to 90 minutes."
+    assert any(KIT_PLAN.search(s) for s in sentences_crediting_the_guide(credited))
+    separate = ("The method comes from the Urban Institute's guide (Murray, 2015). This workbook's plan: 5 to 7 "
+                "stations, 75 to 90 minutes.")
+    assert not any(KIT_PLAN.search(s) for s in sentences_crediting_the_guide(separate))
+    listed = "The Urban Institute describes it (Murray, 2015). As the guide describes it:\n\n- 5 to 7 stations.\n"
+    assert any(KIT_PLAN.search(s) for s in sentences_crediting_the_guide(listed))
+    ours = "The method comes from the Urban Institute (Murray, 2015).\n\nThis workbook's plan:\n\n- 5 to 7 stations.\n"
+    assert not any(KIT_PLAN.search(s) for s in sentences_crediting_the_guide(ours))
 
 
 def test_the_citation_check_catches_an_uncited_credit(monkeypatch):

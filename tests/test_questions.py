@@ -19,7 +19,7 @@ from civicdata.classroom.self_check import check_choice, show_question
 from civicdata.core import settings
 from civicdata.core.errors import CivicDataError, UnknownExerciseError
 
-TOPICS = {"geography", "acs", "moe", "periods", "mapping", "discussing"}
+TOPICS = {"geography", "acs", "downloads", "moe", "derived", "periods", "mapping", "discussing"}
 
 
 def said(capsys, question_id, choice) -> str:
@@ -85,6 +85,8 @@ def test_answers_are_forgiving_about_form(capsys, questions):
     for form in (right.upper(), f" {right} ", f"({right})", f"{right})"):
         assert said(capsys, "acs-variable-code", form).startswith("Correct!")
     assert said(capsys, "acs-variable-code", None).startswith("Not answered yet")
+    assert said(capsys, "acs-variable-code", "").startswith("Not answered yet")  # the lessons' my_choice = ""
+    assert said(capsys, "acs-variable-code", "  ").startswith("Not answered yet")
     assert said(capsys, "acs-variable-code", "z").startswith("Choose one of the letters")
     assert said(capsys, "acs-variable-code", 2).startswith("Choose one of the letters")
 
@@ -171,3 +173,69 @@ def test_mapping_questions_count_classes_and_hatching(questions):
 
 def test_right_answers_are_not_always_the_same_letter(questions):
     assert len({question.answer for question in questions.values()}) >= 3  # no "always b" to guess
+
+
+def test_missing_median_counts_the_bronx_symbols_and_residents(questions):
+    folder = settings.data_dir() / "downloads" / "bronx-ny"
+
+    def rows(table):
+        path = next(folder.glob(f"*{table}-Data*.csv"))
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            next(reader)  # the second header row: labels
+            return {row["GEO_ID"]: row for row in reader}
+
+    income, people = rows("B19013"), rows("B01003")
+    dash = [geo for geo, row in income.items() if row["B19013_001E"].strip() == "-"]
+    residents = [int(people[geo]["B01003_001E"]) for geo in dash]
+    lived_in = sum(1 for n in residents if n > 0)
+    prompt = questions["downloads-missing-median"].prompt
+    assert f"{len(dash)} tracts show the symbol -" in prompt
+    assert f"{lived_in} of them have people living there: {sum(residents):,} people" in prompt
+    assert 0 < lived_in < len(dash)  # both kinds exist, so "nobody lives there" is a real mistake
+
+
+def test_published_moe_question_uses_the_regions_row_and_the_sum_rule(questions):
+    question = questions["derived-published-moe"]
+    rows = tract_rows()
+    households = [float(r["B25003_001E"]) for r in rows]
+    moes = [float(r["B25003_001M"]) for r in rows]
+    # The sum formula, with the Census Bureau's rule for zero estimates: their largest MOE counts once.
+    zero_moes = [m for e, m in zip(households, moes, strict=True) if e == 0]
+    squares = sum(m * m for e, m in zip(households, moes, strict=True) if e != 0) + max(zero_moes, default=0) ** 2
+    with open(settings.places_dir() / QUESTION_PLACE / "summary.csv", encoding="utf-8", newline="") as handle:
+        region = next(r for r in csv.DictReader(handle) if r["geography"] == "county")
+    assert sum(households) == float(region["B25003_001E"])
+    assert f"add up to {sum(households):,.0f} households" in question.prompt
+    assert f"± {math.sqrt(squares):,.0f};" in question.prompt
+    assert f"publishes ± {float(region['B25003_001M']):,.0f} for the region" in question.prompt
+    assert float(region["B25003_001M"]) < math.sqrt(squares)  # so "the larger one is safer" is tempting
+    assert f"± {float(region['B25003_001M']):,.0f}" in question.options[question.answer]
+
+
+def test_library_distance_question_names_the_farthest_of_the_carless_tracts(questions):
+    import geopandas as gpd
+    import pyproj
+
+    question = questions["mapping-library-distance"]
+    folder = settings.places_dir() / QUESTION_PLACE
+    shapes = gpd.read_file(folder / "tracts.geojson")[["GEOID", "geometry"]]
+    counts = {r["GEOID"]: r for r in tract_rows()}
+    # Centroids computed in the place's UTM zone, distances measured on the ellipsoid (not in the projection).
+    centers = shapes.to_crs(shapes.estimate_utm_crs()).centroid.to_crs(4326)
+    with open(folder / "libraries.csv", encoding="utf-8", newline="") as handle:
+        outlets = [(float(r["longitude"]), float(r["latitude"])) for r in csv.DictReader(handle)]
+    geod = pyproj.Geod(ellps="WGS84")
+    miles = {}
+    for geoid, point in zip(shapes["GEOID"], centers, strict=True):
+        meters = [geod.inv(point.x, point.y, lon, lat)[2] for lon, lat in outlets]
+        miles[geoid] = min(meters) / 1609.344
+    no_car = {geoid: float(row["B08201_002E"]) for geoid, row in counts.items()}
+    cut = sorted(no_car.values())[int(0.75 * (len(no_car) - 1))]
+    many = [g for g, n in no_car.items() if n >= cut]
+    farthest = max(many, key=lambda g: (miles[g], g))
+    row = counts[farthest]
+    name = row["NAME"].split(";")[0]
+    assert question.prompt.startswith(f"{name}: {float(row['B08201_002E']):,.0f} ± {float(row['B08201_002M']):,.0f}")
+    stated = float(re.search(r"is ([\d.]+) miles long", question.prompt).group(1))
+    assert abs(stated - miles[farthest]) <= 0.05 + 0.01 * miles[farthest]

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT / "tools"))
 import lesson_minutes  # noqa: E402
+from notebook_env import scratch_notebooks  # noqa: E402
 from test_workshop_docs import agenda_tables, step_sections  # noqa: E402
 
 NOTE = re.compile(r"^>\s*\*\*Facilitator note:\*\*", re.M)
@@ -81,10 +82,10 @@ def test_section_runs_in_a_fresh_kernel_after_the_setup_cells(start):
     catch_up = [i for i in section if "catch-up" in nb.cells[i].metadata.get("tags", [])]
     jump = nbformat.v4.new_notebook(metadata=nb.metadata)
     jump.cells = [nb.cells[i] for i in dict.fromkeys(setup + section)]
-    client = NotebookClient(jump, kernel_name="python3", timeout=120, allow_errors=False,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
     try:
-        client.execute()
+        with scratch_notebooks() as folder:  # an empty my-work/ of its own (tests/notebook_env.py)
+            NotebookClient(jump, kernel_name="python3", timeout=120, allow_errors=False,
+                           resources={"metadata": {"path": str(folder)}}).execute()
     except Exception as error:  # CellExecutionError names the cell and the error
         pytest.fail(f"{label(start)} fails when started on its own (setup cells {setup}, catch-up {catch_up}):\n"
                     f"{str(error)[-1500:]}", pytrace=False)

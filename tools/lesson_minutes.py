@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -86,8 +87,9 @@ class Estimate:
 
     @property
     def header_minutes(self) -> int:
-        """What the header should say: the estimate rounded up to the next 5 minutes (33 -> 35, 35 -> 35)."""
-        return -(-self.minutes // ROUND_UP_TO) * ROUND_UP_TO
+        """What the header should say: the exact estimate rounded up to the next 5 minutes (33 -> 35, 35 -> 35,
+        40.5 -> 45), so that the header never promises less time than the count."""
+        return -(-math.ceil(self.exact - 1e-9) // ROUND_UP_TO) * ROUND_UP_TO
 
 
 def _tags(cell) -> list[str]:

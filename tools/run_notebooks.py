@@ -4,9 +4,15 @@ Usage:
     python tools/run_notebooks.py                 # every notebook in notebooks/
     python tools/run_notebooks.py notebooks/05-margins-of-error.ipynb
 
-Each notebook runs in a fresh kernel from the notebooks/ folder, offline and without an API key,
-exactly as nbval will run it in the tests. Timings and other per-run metadata are not stored, so a
-re-run that changes nothing leaves the files unchanged.
+Each notebook runs in a fresh kernel, offline and without an API key, exactly as nbval will run it in
+the tests. Timings and other per-run metadata are not stored, so a re-run that changes nothing leaves the
+files unchanged.
+
+The kernels run in a temporary mirror of the notebooks/ folder whose ``my-work/`` starts empty
+(``scratch_notebooks`` in tests/notebook_env.py). The lessons never replace a file in my-work/: with a
+file left there (by a learner, or by a test running at the same time) they would save under a new name
+and store "Saved as my-work/...-2.html". In the mirror every output shows the first name, and the real
+notebooks/my-work/ is never touched.
 
 The file is written exactly as JupyterLab would write it, so that opening a lesson and closing it again
 never asks to save (tests/test_jupyterlab.py checks this against a real JupyterLab):
@@ -33,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "python3"
 sys.path.insert(0, str(ROOT / "tests"))
-from notebook_env import UNSET, tidy_my_work, workbook_environment  # noqa: E402
+from notebook_env import UNSET, scratch_notebooks, workbook_environment  # noqa: E402
 
 
 def clean(nb: nbformat.NotebookNode) -> None:
@@ -69,11 +75,12 @@ def merge_streams(outputs: list) -> list:
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    client = NotebookClient(
-        nb, kernel_name=KERNEL, timeout=300, record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()
+    with scratch_notebooks() as folder:  # a fresh, empty my-work/ for every lesson
+        client = NotebookClient(
+            nb, kernel_name=KERNEL, timeout=300, record_timing=False,
+            resources={"metadata": {"path": str(folder)}},
+        )
+        client.execute()
     clean(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - started
@@ -84,10 +91,9 @@ def main(argv: list[str]) -> int:
     os.environ.update(workbook_environment())
     for name in UNSET:
         os.environ.pop(name, None)
-    with tidy_my_work():  # what the lessons save for a learner is not part of the run's result
-        for path in paths:
-            seconds = run(path)
-            print(f"{seconds:6.1f} s  {path.relative_to(ROOT)}")
+    for path in paths:
+        seconds = run(path)
+        print(f"{seconds:6.1f} s  {path.relative_to(ROOT)}")
     return 0
 
 

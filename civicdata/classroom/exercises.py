@@ -1,7 +1,7 @@
 """The notebook exercises: for each id, how its expected answer is computed from the data, the usual
 mistakes, and a hint.
 
-Each exercise has an id such as ``"02-allegheny-tracts"``. Its expected answer is *computed* from the
+Each exercise has an id such as ``"00-allegheny-tracts"``. Its expected answer is *computed* from the
 bundled data by a small function in this module (no answer is typed in as a number), so the checks stay
 true if the data is rebuilt or a facilitator switches the workbook to another place. Learners call
 ``check_answer`` (:mod:`civicdata.classroom.self_check`), which compares.
@@ -13,7 +13,7 @@ renters'...), with a hint that names the mistake. ``check_answer`` recognizes th
 mistake passes as right (``tests/test_exercises.py`` checks this for every exercise).
 
 Example:
-    >>> allegheny_tract_count() > 0, EXERCISES["02-allegheny-tracts"].tolerance
+    >>> allegheny_tract_count() > 0, EXERCISES["00-allegheny-tracts"].tolerance
     (True, 0.0)
     >>> len(EXERCISES["06-renter-share-moe"].mistakes) >= 2
     True
@@ -200,7 +200,7 @@ def _geoid_tract_as_named() -> tuple[str, str, str]:
 
 
 def allegheny_tract_count() -> int:
-    """02: how many census tracts Allegheny County, PA has (rows of its bundled table)."""
+    """00: how many census tracts Allegheny County, PA has (rows of its bundled table)."""
     return int(_place_tracts("allegheny-pa")["GEOID"].nunique())
 
 
@@ -258,6 +258,19 @@ EXERCISES: dict[str, Exercise] = {
                     "that is the average tract (.mean()); add up all tracts with .sum() instead.", tolerance=1),
         ),
     ),
+    "00-allegheny-tracts": Exercise(
+        allegheny_tract_count,
+        "read data/places/allegheny-pa/tracts.csv and count its rows with len(...).",
+        mistakes=(
+            Mistake(lambda: len(_place_tracts()),
+                    "that is the number of tracts of the current place (the table `tracts` from earlier in "
+                    "this notebook); read ../data/places/allegheny-pa/tracts.csv and count its rows."),
+            Mistake(lambda: len(_place_tracts("allegheny-pa").columns),
+                    "that is the number of columns; len(table) counts the rows, one per tract."),
+            Mistake(lambda: int(_place_tracts("allegheny-pa").size),
+                    "that is .size, the number of cells (rows times columns); len(table) counts the rows."),
+        ),
+    ),
     "01-sdc-labor": Exercise(
         sdc_in_department_of_labor,
         "look at the host_organization column; .str.contains(\"Labor\") picks the matching row. "
@@ -292,19 +305,6 @@ EXERCISES: dict[str, Exercise] = {
             Mistake(_geoid_tract_as_named,
                     "that is the tract number in its name (\"Census Tract ...\"); the tract code is all of "
                     "the last 6 digits, leading zeros and the two digits after the decimal point included."),
-        ),
-    ),
-    "02-allegheny-tracts": Exercise(
-        allegheny_tract_count,
-        "read data/places/allegheny-pa/tracts.csv and count its rows with len(...).",
-        mistakes=(
-            Mistake(lambda: len(_place_tracts()),
-                    "that is the number of tracts of the current place (the table `tracts` from earlier in "
-                    "this notebook); read ../data/places/allegheny-pa/tracts.csv and count its rows."),
-            Mistake(lambda: len(_place_tracts("allegheny-pa").columns),
-                    "that is the number of columns; len(table) counts the rows, one per tract."),
-            Mistake(lambda: int(_place_tracts("allegheny-pa").size),
-                    "that is .size, the number of cells (rows times columns); len(table) counts the rows."),
         ),
     ),
     "03-renters": Exercise(
@@ -574,13 +574,14 @@ def palest_class_equal_interval() -> int:
     return int((values <= values.min() + width).sum())
 
 
-def _tract_library_miles(crs: str | None = None) -> pd.DataFrame:
-    """05: each tract's straight-line distance from its centroid to the nearest library outlet.
+def tract_library_miles(crs: str | None = None, slug: str | None = None) -> pd.DataFrame:
+    """09: each tract's straight-line distance from its centroid to the nearest library outlet.
 
     Measured in ``crs`` (default: the place's UTM zone, in meters) and divided by 1609.344 (meters in a
-    mile), with the columns GEOID, B08201_002E, share (percent without a vehicle) and miles.
+    mile), with the columns GEOID, B08201_001E, B08201_002E, share (percent without a vehicle) and miles,
+    for the place ``slug`` (default: the current place).
     """
-    folder = settings.places_dir() / settings.current_place()
+    folder = settings.places_dir() / (slug or settings.current_place())
     stamp = (folder / "tracts.geojson").stat().st_mtime_ns
     return _library_miles(str(folder), crs, stamp).copy()
 
@@ -604,19 +605,19 @@ def _library_miles(folder: str, crs: str | None, mtime_ns: int) -> pd.DataFrame:
 def miles_to_library_from_most_carless_tract() -> float:
     """05: straight-line miles from the centroid of the tract with the most households without a vehicle
     (largest B08201_002E) to the nearest library outlet, measured in the place's UTM zone."""
-    distances = _tract_library_miles()
+    distances = tract_library_miles()
     return float(distances.loc[distances["B08201_002E"].idxmax(), "miles"])
 
 
 def _miles_from_highest_share_tract() -> float:
     """05, mistake: the tract with the largest *share* without a vehicle (often a tiny tract), not count."""
-    distances = _tract_library_miles()
+    distances = tract_library_miles()
     return float(distances.loc[distances["share"].idxmax(), "miles"])
 
 
 def _farthest_of_the_many() -> float:
     """05, mistake: the first row of section 7's list (the farthest of the tracts with many carless homes)."""
-    distances = _tract_library_miles()
+    distances = tract_library_miles()
     many = distances[distances["B08201_002E"] >= distances["B08201_002E"].quantile(0.75)]
     return float(many["miles"].max())
 
@@ -624,7 +625,7 @@ def _farthest_of_the_many() -> float:
 def _miles_in_connecticut_feet() -> float:
     """05, mistake: distance measured in EPSG:6434 (Connecticut State Plane, US survey feet) but divided by
     meters per mile."""
-    distances = _tract_library_miles(crs="EPSG:6434")
+    distances = tract_library_miles(crs="EPSG:6434")
     return float(distances.loc[distances["B08201_002E"].idxmax(), "miles"])
 
 

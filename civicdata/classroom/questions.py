@@ -31,14 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from civicdata.classroom.exercises import s2801_percent_without_internet
+from civicdata.classroom.exercises import s2801_percent_without_internet, tract_library_miles
 from civicdata.core import settings
 from civicdata.core.errors import CivicDataError, DataNotAvailableError
 from civicdata.moe import formulas, reliability
 
 #: The place the questions are about: the default place, whose tables come with margins of error.
 QUESTION_PLACE = "ct-capitol-region"
-#: The county whose internet subscriptions notebook 04 compares over two periods (S2801).
+#: The county whose internet subscriptions lesson 07's exercise compares over two periods (S2801).
 PERIODS_COUNTY = "Philadelphia County, Pennsylvania"
 
 
@@ -99,6 +99,13 @@ def _region_name() -> str:
     return name[name.find("(") + 1:name.rfind(")")] if "(" in name else name
 
 
+def _bronx(table: str) -> pd.DataFrame:
+    """A raw data.census.gov download of the Bronx (lesson 04), as text, without its label row."""
+    folder = settings.data_dir() / "downloads" / "bronx-ny"
+    path = next(iter(sorted(folder.glob(f"*{table}-Data*.csv"))))
+    return pd.read_csv(path, dtype=str, skiprows=[1], encoding="utf-8-sig", keep_default_na=False)
+
+
 def _no_vehicle_shares() -> pd.DataFrame:
     """Tracts with households: the percent without a vehicle with its MOE (proportion formula) and CV."""
     tracts = _tracts()[["GEOID", "NAME", "B08201_001E", "B08201_001M", "B08201_002E", "B08201_002M"]]
@@ -152,7 +159,7 @@ def tract_size() -> Question:
         f"{_region_name()} has {len(people)} census tracts. The middle (median) tract has {median:,} "
         f"people; {small} tracts have fewer than 1,200, and {empty} of those have no residents at all. "
         "What is a census tract?",
-        "Census geography > What is a census tract? / A tract is not a neighborhood",
+        "Census geography > A tract is not a neighborhood",
         ("A neighborhood: an area that residents know by name.",
          "A neighborhood is a place people name and feel part of, with fuzzy edges. A tract is drawn by the "
          "Census Bureau to hold a similar number of people; one neighborhood can be split across several "
@@ -197,7 +204,7 @@ def five_year_estimates() -> Question:
 def variable_code() -> Question:
     """Finding ACS data: reading a variable code (table, line, E or M), with the labels of the bundled list."""
     variables = pd.read_csv(_folder() / "variables.csv")
-    lines = variables[variables["name"].str.startswith("B25003_")].sort_values("name")
+    lines = variables[variables["name"].str.startswith("B25003_")].sort_values("name", kind="stable")
     labels = dict(zip(lines["name"], lines["label"], strict=True))
     renter = next(name for name, label in labels.items() if label.endswith("Renter occupied"))
     owner = next(name for name, label in labels.items() if label.endswith("Owner occupied"))
@@ -215,13 +222,43 @@ def variable_code() -> Question:
     )
 
 
+def missing_median() -> Question:
+    """Reading a download: what the symbol "-" means, in tracts where people do live (Bronx, B19013 and B01003)."""
+    income, people = _bronx("B19013"), _bronx("B01003")
+    both = income.merge(people[["GEO_ID", "B01003_001E"]], on="GEO_ID")
+    dash = both[both["B19013_001E"].str.strip() == "-"]
+    residents = pd.to_numeric(dash["B01003_001E"])
+    lived_in, total = int((residents > 0).sum()), int(residents.sum())
+    return make_question(
+        f"In the Bronx download, {len(dash)} tracts show the symbol - instead of a median household income. "
+        f"{lived_in} of them have people living there: {total:,} people in all, says the population "
+        "download (B01003). What does the - mean, and what should a table for readers show for these tracts?",
+        "Reading a Census download > Reading a data.census.gov download by hand",
+        ("Their median income is $0: show $0.",
+         "A symbol is not a number: - means no estimate could be computed. Shown as $0, these tracts "
+         "would look like the poorest in the Bronx, and pull down any average.", False),
+        ("Nobody lives there: leave them out of the table without a word.",
+         f"{lived_in} of the {len(dash)} tracts have residents ({total:,} people). Leaving them out silently "
+         "hides real places from readers.", False),
+        ("The income was kept secret to protect people's privacy: estimate it from the neighboring "
+         "tracts.",
+         "The Table-Notes file that comes with every download says what - means: too few sample "
+         "observations to compute the estimate. Filling the gap from neighbors would invent a number the "
+         "survey does not have.", False),
+        ("There were too few survey answers to compute an estimate: show \"no estimate\" and say why.",
+         "A gap is not a zero and not a secret: the survey had too few answers there to compute a median. "
+         "Keep the tracts in the table, marked \"no estimate\", with a note that says why.", True),
+    )
+
+
 def tracts_differ() -> Question:
     """Margins of error: is tract A's count really different from tract B's?
 
     A is the tract with the most households without a vehicle; B is the next one down the ranking whose
     difference from A is *not* significant (so the right answer is fixed by how the pair is chosen).
     """
-    tracts = _tracts().sort_values(["B08201_002E", "GEOID"], ascending=[False, True]).reset_index(drop=True)
+    tracts = _tracts().sort_values(["B08201_002E", "GEOID"], ascending=[False, True], kind="stable")
+    tracts = tracts.reset_index(drop=True)
     a = tracts.iloc[0]
     for _, b in tracts.iloc[1:].iterrows():
         z = float(reliability.z_score(a["B08201_002E"], b["B08201_002E"], a["B08201_002M"], b["B08201_002M"]))
@@ -257,7 +294,7 @@ def low_reliability() -> Question:
     tracts = _tracts()[["GEOID", "NAME", "B08201_002E", "B08201_002M"]].copy()
     tracts["cv"] = np.asarray(reliability.cv(tracts["B08201_002E"], tracts["B08201_002M"]), dtype=float)
     low = tracts[(tracts["cv"] > 40) & (tracts["B08201_002E"] > 0)]
-    row = low.sort_values(["B08201_002E", "GEOID"], ascending=[False, True]).iloc[0]
+    row = low.sort_values(["B08201_002E", "GEOID"], ascending=[False, True], kind="stable").iloc[0]
     estimate, moe, cv = int(row["B08201_002E"]), int(row["B08201_002M"]), float(row["cv"])
     low_end, high_end = max(estimate - moe, 0), estimate + moe
     return make_question(
@@ -281,12 +318,44 @@ def low_reliability() -> Question:
     )
 
 
+def published_moe() -> Question:
+    """Derived estimates: the sum formula against the published margin of error, for all households."""
+    tracts = _tracts()
+    summary = pd.read_csv(_folder() / "summary.csv", dtype={"GEOID": str})
+    region = summary[summary["geography"] == "county"].iloc[0]
+    total = int(tracts["B25003_001E"].sum())
+    if total != int(region["B25003_001E"]):
+        raise DataNotAvailableError("The tracts' households do not add up to the region's.",
+                                    hint="Check the bundled data (data/README.md).")
+    from_tracts = round(float(formulas.moe_sum(tracts["B25003_001M"], tracts["B25003_001E"])))
+    published = int(region["B25003_001M"])
+    return make_question(
+        f"{_region_name()}'s {len(tracts)} tracts add up to {total:,} households, exactly the published "
+        f"figure for the whole region. The sum formula (moe_sum) turns the tracts' margins of error into "
+        f"± {from_tracts:,}; the Census Bureau publishes ± {published:,} for the region. Which margin of "
+        "error do you give a reader?",
+        "Derived estimates: shares, sums and rankings > Adding up tracts versus the published total",
+        (f"± {from_tracts:,}: it is the larger one, so it is the safer choice.",
+         "The formula ignores covariance (the tracts' sampling errors partly cancel), so it is only an "
+         "approximation: larger here, smaller for other numbers. It is not \"safe\", just rough.", False),
+        (f"± {published:,}, the published one: the Census Bureau computed it from the survey data itself.",
+         "Use a published margin of error whenever one exists; the formulas are for numbers you derive "
+         "yourself, such as a neighborhood made of several tracts.", True),
+        ("None: the tracts add up exactly to the published count, so the total is certain.",
+         "Tract estimates are built to add up, but the total is still an estimate from a sample. Only "
+         "controlled figures, such as total population, have no margin of error.", False),
+        (f"The average of the two, ± {round((from_tracts + published) / 2):,}.",
+         "Mixing the published figure with a rough approximation only makes it worse. Give the published "
+         "margin of error.", False),
+    )
+
+
 def overlapping_periods() -> Question:
     """Comparing periods: why 5-year periods must not overlap."""
     return make_question(
         "The workbook compares the 2013-2017 and 2018-2022 ACS 5-year estimates of internet subscriptions. "
         "Why not 2014-2018 and 2018-2022, which would be more recent?",
-        "Margins of error > Comparing two periods: only when they do not overlap",
+        "Comparing places and periods: home internet > Comparing two periods: only when they do not overlap",
         ("They share the year 2018: part of their answers is the same, which blurs the change.",
          "Compare 5-year estimates only for periods that do not overlap, and only for the same area.",
          True),
@@ -308,7 +377,7 @@ def question_change() -> Question:
     return make_question(
         f"{county}: households without an internet subscription, {old:.1f}% ± {old_moe:.1f} in 2013-2017 "
         f"and {new:.1f}% ± {new_moe:.1f} in 2018-2022 (z = {z:.1f}). What can we tell a reader?",
-        "Margins of error > Comparing two periods: only when they do not overlap",
+        "Comparing places and periods: home internet > The whole state, in both periods",
         (f"The share fell by {old - new:.1f} points, a significant change; the Census Bureau changed the "
          "computer and internet questions in 2016, so part of the change may come from the new questions, "
          "and we say so.",
@@ -384,9 +453,48 @@ def unreliable_tracts() -> Question:
     )
 
 
+def library_distance() -> Question:
+    """Libraries on the map: what a straight-line distance from a tract's center can tell a reader.
+
+    The tract is the first of lesson 09's list: among the quarter of tracts with the most households without
+    a vehicle, the one farthest from a library outlet (ties by GEOID).
+    """
+    miles = tract_library_miles(slug=QUESTION_PLACE)
+    many = miles[miles["B08201_002E"] >= miles["B08201_002E"].quantile(0.75)]
+    far = many.sort_values(["miles", "GEOID"], ascending=[False, True], kind="stable").iloc[0]
+    row = _tracts().set_index("GEOID").loc[far["GEOID"]]
+    estimate, moe = int(row["B08201_002E"]), int(row["B08201_002M"])
+    label = reliability.reliability(float(reliability.cv(estimate, moe)))
+    name = _short(row["NAME"])
+    distance = f"{far['miles']:.1f}"
+    return make_question(
+        f"{name}: {estimate:,} ± {moe:,} households without a vehicle ({label} reliability). A straight line "
+        f"from the tract's center to the nearest library outlet is {distance} miles long. A board member "
+        f"wants to write: \"{estimate:,} households without a car live {distance} miles from a library.\" "
+        "What do you tell them?",
+        "Libraries on the map > 2. A question libraries care about",
+        ("The distance is wrong: it was measured in degrees, and degrees are not miles.",
+         "The lesson measured in a UTM zone, whose unit is the meter (the unit check said so), then divided "
+         "by 1,609.344 meters per mile. The number is a fair straight-line distance.", False),
+        ("Nothing: straight-line distances are useless, so leave the list out of the report.",
+         "They are rough, not useless: a list like this is a good start for a conversation about a bookmobile "
+         "stop, a pop-up library or a bus route.", False),
+        ("It is a fair sentence: the tract's households all live that far from a library.",
+         f"The distance runs from the tract's center: some households live closer, some farther, and the trip "
+         f"on foot or by bus is longer than a straight line. The count itself is uncertain (± {moe:,}).",
+         False),
+        (f"Say \"about {estimate:,} households (± {moe:,}) without a car, in a tract whose center is "
+         f"{distance} miles from a library as the crow flies\", and use it to start a conversation, not "
+         "to settle one.",
+         "The distance is a straight line from the tract's center, not a trip, and the count has its margin "
+         "of error. Said that way, the number is honest and still useful.", True),
+    )
+
+
 def small_numbers() -> Question:
     """Discussing data: small numbers and stigma, with the tract at the top of the no-vehicle ranking."""
-    shares = _no_vehicle_shares().sort_values(["share", "B08201_001E", "GEOID"], ascending=[False, True, True])
+    shares = _no_vehicle_shares().sort_values(["share", "B08201_001E", "GEOID"], ascending=[False, True, True],
+                                              kind="stable")
     top = shares.iloc[0]
     low, high = max(top["share"] - top["share_moe"], 0), min(top["share"] + top["share_moe"], 100)
     households, name = int(top["B08201_001E"]), _short(top["NAME"])
@@ -394,7 +502,7 @@ def small_numbers() -> Question:
         f"At the top of the ranking of households without a vehicle is {name}: {top['share']:.0f}% of its "
         f"{households} households, ± {top['share_moe']:.0f} points (90% range {low:.0f}% to {high:.0f}%). "
         f"A volunteer wants the poster to say \"{name}: the worst tract in the region\". What do you do?",
-        "Discussing the data > 5. Data ethics: small numbers, stigma",
+        "Discussing the data > 5. Data ethics: four questions to ask before you hang a poster",
         ("Print it: it is the top of the ranking.",
          f"With only {households} households the estimate is very uncertain (its range runs from {low:.0f}% "
          f"to {high:.0f}%); it cannot be ranked with any confidence.", False),
@@ -414,13 +522,13 @@ def small_numbers() -> Question:
 def privacy() -> Question:
     """Discussing data: what goes into the notes, in a tract with very few households."""
     tracts = _tracts()
-    tracts = tracts[tracts["B08201_001E"] > 0].sort_values(["B08201_001E", "GEOID"])
+    tracts = tracts[tracts["B08201_001E"] > 0].sort_values(["B08201_001E", "GEOID"], kind="stable")
     row = tracts.iloc[0]
     households = int(row["B08201_001E"])
     return make_question(
         f"{_short(row['NAME'])} has {households} households. At a Data Walk station, a resident says: \"I "
         "live there; my family has no car and no internet.\" What goes into the notes table?",
-        "Discussing the data > 5. Data ethics: privacy / 6. Recording what was said",
+        "Discussing the data > 6. Recording what was said",
         ("Her words with her name and street, so that someone can follow up.",
          f"Names and addresses never go into the notes or onto a poster. In a tract of {households} "
          "households, even a street name can identify her.", False),
@@ -442,12 +550,15 @@ QUESTIONS: dict[str, Callable[[], Question]] = {
     "geography-tract-size": tract_size,
     "acs-five-year": five_year_estimates,
     "acs-variable-code": variable_code,
+    "downloads-missing-median": missing_median,
     "moe-tracts-differ": tracts_differ,
     "moe-reliability": low_reliability,
+    "derived-published-moe": published_moe,
     "periods-overlap": overlapping_periods,
     "periods-question-change": question_change,
     "mapping-classes": classification_story,
     "mapping-unreliable": unreliable_tracts,
+    "mapping-library-distance": library_distance,
     "discussing-small-numbers": small_numbers,
     "discussing-privacy": privacy,
 }

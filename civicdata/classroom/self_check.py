@@ -202,7 +202,8 @@ def check_choice(question_id: str, choice: str | None) -> None:
     """Print whether ``choice`` (a letter such as ``"b"``) is the right option, with feedback for it.
 
     Every option has its own feedback: a wrong one says which mistake it stands for, so a learner can
-    think again and try another letter.
+    think again and try another letter. ``None`` or an empty text (the lessons' ``my_choice = ""``) is
+    not an answer yet.
 
     Example:
         >>> check_choice("acs-variable-code", "B")
@@ -210,9 +211,9 @@ def check_choice(question_id: str, choice: str | None) -> None:
     """
     question = _question(question_id)
     letters = ", ".join(f'"{letter}"' for letter in question.options)
-    if choice is None:
-        print(f"Not answered yet: replace None with the letter of your choice in quotes ({letters}), "
-              "then run this cell again.")
+    if choice is None or (isinstance(choice, str) and not choice.strip()):
+        print(f"Not answered yet: put the letter of your choice in quotes ({letters}), for example "
+              'my_choice = "a", then run this cell again.')
         return
     letter = str(choice).strip().strip("()").strip().casefold()
     if letter not in question.options:

@@ -69,13 +69,16 @@ def describe_map(
     place: str | None = None,
     name_column: str = "NAME",
     width: int | None = 100,
+    hatched: bool = True,
 ) -> str:
     """A short paragraph describing a tract map, for screen readers and print.
 
     Give the same arguments as to :func:`~civicdata.maps.choropleth.choropleth_map` (``gdf``, ``column``,
     ``moe_column``, ``scheme``, ``k``, ``label``, ``fmt``), or the :class:`MapData` that
     :func:`~civicdata.maps.map_data.map_data` returned. ``place`` names the area ("Greater Hartford");
-    ``width`` wraps the lines (``None``: one line). Show it with ``print(describe_map(...))`` under the map.
+    ``width`` wraps the lines (``None``: one line). ``hatched=False`` is for a map that does not mark its
+    very uncertain tracts (a quick folium map of your own): the text then says so instead of pointing at
+    hatching. Show it with ``print(describe_map(...))`` under the map.
 
     Example:
         >>> text = describe_map(tracts, "no_car_pct", "no_car_moe", scheme="natural_breaks",
@@ -104,7 +107,8 @@ def describe_map(
         verb = "has" if unreliable == 1 else "have"
         sentences.append(
             f"{unreliable} of {n} tracts {verb} a very uncertain estimate (its margin of error is large next to "
-            f"it: a coefficient of variation above {UNRELIABLE_CV}%), hatched on the map; "
+            f"it: a coefficient of variation above {UNRELIABLE_CV}%), "
+            f"{'hatched on the map' if hatched else 'not marked on this map'}; "
             f"{data.n_missing} {'has' if data.n_missing == 1 else 'have'} no estimate. "
             "Margins of error are at 90% confidence.")
     else:
