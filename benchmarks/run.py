@@ -285,7 +285,8 @@ def measure_posters() -> dict:
         return {**{key: round(value, 2) for key, value in timing.items()},
                 "posters_kb": round(posters.stat().st_size / 1e3), "poster_pages": len(pages),
                 "cards_kb": round(cards.stat().st_size / 1e3), "card_pages": len(PdfReader(cards).pages),
-                "map_widths_in": widths, "printable_width_in": 8.0}
+                "map_widths_in": widths, "printable_width_in": 8.0,
+                "load_average": [round(x, 2) for x in os.getloadavg()]}  # the machine is shared: say how busy
 
 
 def posters_rows(posters: dict) -> list[tuple[str, str, str, str]]:

@@ -485,8 +485,6 @@ def _poster_page(topic: Topic, number: int, place: PosterPlace, scheme: str, k: 
     legend.draw(fig, data, handles, map_top + map_h + 0.1)
 
     _Flow(fig, left_in=SIDE_IN, right_in=SIDE_IN, top_in=notes_top).text(note, NOTE_PT, color="#222222")
-    fig.poster_layout = {"map_width_in": float(map_w), "map_height_in": float(map_h),
-                         "legend": legend.arrangement}  # for tests and the benchmark
     return fig, data
 
 
