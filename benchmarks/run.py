@@ -5,7 +5,7 @@ Run with ``make bench`` (not part of ``make test``). Prints a table and writes b
 Usage:
     python benchmarks/run.py                       # every default part (about two workbook runs of time)
     python benchmarks/run.py --skip nbval          # parts to leave out: notebooks, nbval, map, requests,
-                                                   # data, import, site, classroom, robustness
+                                                   # data, import, site, classroom, robustness, posters
     python benchmarks/run.py --robustness-before /tmp/before   # also run the bad-input cases against an
                                                    # older checkout (git worktree add /tmp/before cca05c6)
     python benchmarks/run.py --notebooks 05 08     # only notebooks whose names start with these
@@ -18,7 +18,8 @@ Usage:
 Targets (issue 8): the whole workbook under nbval in at most 60 s on 2 cores; our map's HTML at most 0.25
 of ``GeoDataFrame.explore()``'s. Issue 12: every lesson's kernel at most 300 MB peak RSS, and all lessons
 open at once under 1.5 GB. Issue 14: the website builds in under 120 s and its heaviest page, maps
-included, is under 2 MB. A part whose module has not been written yet is
+included, is under 2 MB. The Data Walk posters of the default place are made in one lesson cell, so within
+the 20 s a cell may take. A part whose module has not been written yet is
 reported as "not available yet" instead of failing the run.
 
 The ``together`` part (opt-in: one more run of every notebook) keeps every lesson's kernel alive and adds up
@@ -54,7 +55,8 @@ TARGET_MAP_RATIO = 0.25
 TARGET_CELL_SECONDS = 20.0
 TARGET_SITE_BUILD_SECONDS = 120.0
 TARGET_SITE_PAGE_MB = 2.0
-PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "site", "classroom", "robustness", "together",
+PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "site", "classroom", "robustness", "posters",
+         "together",
          "environment")
 OPT_IN = ("together", "environment")  # measured only when named with --only
 NOT_AVAILABLE = "not available yet"
@@ -246,6 +248,60 @@ def measure_import(repeats: int = 3) -> dict:
         "process_seconds": round(min(wall), 3),
         "bare_interpreter_seconds": round(min(baseline), 3),
     }
+
+
+# ----------------------------------------------------------------------------- Data Walk posters
+
+_POSTERS_RUN = """
+import json, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from civicdata.maps.posters import make_posters
+imported = time.perf_counter()
+make_posters(out=Path(sys.argv[1]) / "posters.pdf", overwrite=True)
+first = time.perf_counter()
+make_posters(out=Path(sys.argv[1]) / "posters.pdf", overwrite=True)
+second = time.perf_counter()
+print(json.dumps({"import_seconds": imported - started, "seconds": first - imported, "again_seconds": second - first}))
+"""
+
+
+def measure_posters() -> dict:
+    """The default place's Data Walk set as lesson 10 makes it: make_posters() in a fresh interpreter (its
+    imports of geopandas, matplotlib and mapclassify counted, as in a fresh kernel), then once more in the
+    same process; the files' sizes and pages, and each map's width on paper, read from the PDF."""
+    from pdf_layout import clipped_fill_extent_pt
+    from pypdf import PdfReader
+
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run([sys.executable, "-c", _POSTERS_RUN, folder], cwd=ROOT, env=workbook_env(),
+                              capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            return {"status": "make_posters failed", "error": done.stderr.strip().splitlines()[-1:]}
+        timing = json.loads(done.stdout.strip().splitlines()[-1])
+        posters, cards = Path(folder) / "posters.pdf", Path(folder) / "posters-station-cards.pdf"
+        pages = PdfReader(posters).pages
+        widths = []
+        for page in pages[1:]:
+            x0, _, x1, _ = clipped_fill_extent_pt(page)
+            widths.append(round((x1 - x0) / 72, 2))
+        return {**{key: round(value, 2) for key, value in timing.items()},
+                "posters_kb": round(posters.stat().st_size / 1e3), "poster_pages": len(pages),
+                "cards_kb": round(cards.stat().st_size / 1e3), "card_pages": len(PdfReader(cards).pages),
+                "map_widths_in": widths, "printable_width_in": 8.0,
+                "load_average": [round(x, 2) for x in os.getloadavg()]}  # the machine is shared: say how busy
+
+
+def posters_rows(posters: dict) -> list[tuple[str, str, str, str]]:
+    if "seconds" not in posters:
+        return [("Data Walk posters, default place", posters.get("status", ""), "", "-")]
+    return [("Data Walk posters, default place (fresh process)",
+             f"{posters['seconds']:.1f} s; again in the same process {posters['again_seconds']:.1f} s",
+             f"<= {TARGET_CELL_SECONDS:.0f} s (one lesson cell)", verdict(posters["seconds"] <= TARGET_CELL_SECONDS)),
+            ("  maps' width on paper", f"{min(posters['map_widths_in']):.2f}-{max(posters['map_widths_in']):.2f} in "
+             f"of the {posters['printable_width_in']:.1f} in printable", "", "-"),
+            ("  files", f"posters {posters['posters_kb']} KB ({posters['poster_pages']} pages), station cards "
+             f"{posters['cards_kb']} KB ({posters['card_pages']} pages)", "", "-")]
 
 
 # ----------------------------------------------------------------------------- website (issue 14)
@@ -653,6 +709,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     classroom_hub = results.get("classroom")
     if classroom_hub:
         out.extend(classroom_rows(classroom_hub))
+    posters = results.get("posters")
+    if posters:
+        out.extend(posters_rows(posters))
     together = results.get("together")
     if together:
         if "pss_sum_mb" in together:
@@ -726,6 +785,7 @@ def main(argv: list[str] | None = None) -> int:
                 "site": measure_site,
                 "classroom": lambda: measure_classroom(args.classroom_learners, args.classroom_concurrency),
                 "robustness": measure_robustness,
+                "posters": measure_posters,
                 "together": measure_together, "environment": lambda: measure_environment(args.environment_baseline)}
     shown: dict = {}
     for part in PARTS:

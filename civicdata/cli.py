@@ -57,10 +57,12 @@ def _use_place(args: argparse.Namespace) -> int:
 
 
 def _posters(args: argparse.Namespace) -> int:
-    from civicdata.maps.posters import make_posters
+    from civicdata.maps.posters import make_posters, station_cards_path
 
     path = make_posters(place=args.place, topics=args.topics, out=args.out)
     print(f"Wrote {path}: a facilitator cover sheet and one poster per station (US letter).")
+    print(f"Wrote {station_cards_path(path)}: one station card per station, with its prompts, to set beside "
+          "its poster.")
     return 0
 
 
@@ -109,11 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_use_place)
 
     p = sub.add_parser("posters", parents=[common],
-                       help="make a PDF of Data Walk posters (one per station) with a cover sheet")
+                       help="make a PDF of Data Walk posters (one per station) with a cover sheet, "
+                       "and a PDF of station cards (the prompts) beside it")
     p.add_argument("--place", default=None, metavar="SLUG", help="place folder (default: the current place)")
     p.add_argument("--topics", nargs="+", default=None, metavar="TOPIC",
                    help="stations, e.g. income no-vehicle poverty (default: the standard set for the place)")
-    p.add_argument("--out", default="posters.pdf", help="PDF file to write (default: %(default)s)")
+    p.add_argument("--out", default="posters.pdf",
+                   help="PDF file to write (default: %(default)s); the cards go beside it (posters-station-cards.pdf)")
     p.set_defaults(func=_posters)
 
     return parser

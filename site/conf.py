@@ -64,3 +64,5 @@ nb_custom_formats = {".ipynb": "workbook_site.read_notebook"}
 workbook_repository_root = str(Path(__file__).resolve().parents[1])
 workbook_repository_url = REPOSITORY_URL
 workbook_repository_branch = REPOSITORY_BRANCH
+# Pages that must print on one sheet of US letter (make handouts): compact type in print only.
+workbook_one_page_print = ["notebooks/cheat-sheet"]

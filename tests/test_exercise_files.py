@@ -87,6 +87,13 @@ def test_posters_of_another_place_are_rejected(capsys, poster_sets):
     assert f'place="{POSTER_EXERCISE_PLACE}"' in text
 
 
+def test_the_station_cards_are_not_the_poster_set(capsys, poster_sets):
+    from civicdata.maps.posters import station_cards_path
+
+    text = verdict(capsys, "10-poster-set", station_cards_path(poster_sets["right"]))
+    assert "station cards" in text and "pass the posters file" in text
+
+
 def test_files_that_are_not_a_poster_set(capsys, tmp_path, poster_sets):
     assert "not a poster set" in verdict(capsys, "10-poster-set", one_page_profile(tmp_path, "Households "
                                                                                    "with no vehicle"))

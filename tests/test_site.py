@@ -509,7 +509,9 @@ def test_every_handout_fits_the_printed_page(site, browser, tmp_path):
 
 def test_the_learner_pages_print_and_the_cheat_sheet_fits_one_letter_page(site, browser, tmp_path):
     """`make handouts` prints the glossary, the "when you're stuck" page and the cheat sheet; the cheat
-    sheet must fit one sheet of US letter paper."""
+    sheet must fit one sheet of US letter paper, whole (its title, every section, the last line), in type
+    no smaller than 7.5 pt; on screen its page is laid out like every other page."""
+    from pdf_layout import text_runs
     from pypdf import PdfReader
 
     jobs = {job.page.stem: job for job in print_handouts.handouts(site, tmp_path)}
@@ -519,7 +521,22 @@ def test_the_learner_pages_print_and_the_cheat_sheet_fits_one_letter_page(site, 
     pages, remote = printer.print(jobs["cheat-sheet"])
     assert pages == 1, f"the cheat sheet prints on {pages} pages"
     assert [url for url in remote if not print_handouts.is_map_tile(url)] == []
-    assert "moe_prop" in PdfReader(jobs["cheat-sheet"].pdf).pages[0].extract_text()
+    page = PdfReader(jobs["cheat-sheet"].pdf).pages[0]
+    text = " ".join(page.extract_text().split())
+    source = (ROOT / "notebooks" / "cheat-sheet.md").read_text(encoding="utf-8")
+    for heading in re.findall(r"^#+ (.+)$", source, re.MULTILINE):
+        assert heading in text, heading
+    assert "moe_prop" in text and "make_posters(" in text and "civic-switchboard.gitbook.io" in text
+    body = [run for run in text_runs(page) if run.y_pt > 0.6 * 72]  # above the footer (page number, title)
+    assert min(run.size_pt for run in body) >= 7.5
+    screen = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        screen.goto((site / "notebooks" / "cheat-sheet.html").as_uri(), wait_until="load")
+        sizes = screen.evaluate("""() => [getComputedStyle(document.querySelector('.wb-one-page p')).fontSize,
+                                          getComputedStyle(document.querySelector('.bd-article')).fontSize]""")
+        assert sizes[0] == sizes[1], sizes  # the compact type is for print only
+    finally:
+        screen.close()
 
 
 def test_a_lesson_prints_to_pdf_with_wrapped_code_map_pictures_and_alt_text(site, browser, tmp_path):

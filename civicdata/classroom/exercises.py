@@ -672,6 +672,9 @@ def check_poster_set(answer: Any) -> list[str]:
     if path.suffix.lower() != ".pdf":
         return ["the poster set should be a PDF file (its name ends in .pdf)"]
     n_pages, (cover,) = _pdf_text(path, first_page_only=True)
+    if "Station card" in cover:
+        return ["that is the file of station cards, which make_posters() writes beside the posters; pass the "
+                "posters file, the path make_posters() gave back"]
     stations = _stations_listed(cover)
     if "Data Walk" not in cover or "Facilitator sheet" not in cover or n_pages != len(stations) + 1:
         return ["that PDF is not a poster set: make_posters() writes a Data Walk cover sheet and then one "

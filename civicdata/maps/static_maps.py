@@ -51,12 +51,13 @@ def plain(text: str) -> str:
 #: Legend text for unreliable tracts on maps for people who know the term (lessons, profiles).
 UNRELIABLE_LABEL = f"Unreliable: CV over {UNRELIABLE_CV}%"
 #: The same in plain words, for posters read by people who never met a coefficient of variation.
-UNRELIABLE_PLAIN = "Very uncertain\nestimate"
+UNRELIABLE_PLAIN = "Very uncertain estimate"
 
 
 def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
              point_name: str = "Public library (IMLS FY2019)", edge_width: float = 0.3,
-             unreliable_label: str = UNRELIABLE_LABEL, rasterized: bool = False, class_counts: bool = True) -> list:
+             unreliable_label: str = UNRELIABLE_LABEL, rasterized: bool = False, counts: bool = True,
+             crs=None, pad: float = 0.02) -> list:
     """Draw the tracts of ``data`` (from :func:`civicdata.maps.map_data.map_data`) on ``ax``.
 
     Returns the legend handles (classes with tract counts, unreliable, no estimate, points), so the
@@ -64,15 +65,17 @@ def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
     shapes are not stretched as they are in plain longitude/latitude. Points (library outlets) are
     small hollow rings with a white halo, so the color of the tract under them stays visible.
     ``rasterized=True`` turns the map (not the legend) into one image in a PDF: lighter files, and a
-    map whose size on the page can be read back from the file. ``class_counts=False`` leaves the number
-    of tracts out of the class labels (posters, where space is short); the first ``k`` handles are the
-    classes.
+    map whose size on the page can be read back from the file. ``counts=False`` leaves the number of
+    tracts out of the legend labels (posters, where space is short); the first ``k`` handles are the
+    classes. ``crs`` is the projected CRS to draw in, when the caller has already chosen one (posters
+    draw several maps of the same tracts); by default it is the tracts' local UTM zone. ``pad`` is the
+    margin left around the tracts, as a share of the map's longer side.
     """
     if unreliable not in ("hatch", "outline"):
         raise MapError(f"unreliable={unreliable!r} is not an option.", hint='Use "hatch" or "outline".')
     check_points(points)
     tracts = data.tracts
-    crs = tracts.geometry.estimate_utm_crs()
+    crs = crs if crs is not None else tracts.geometry.estimate_utm_crs()
     tracts = tracts.to_crs(crs)
     colors = data.classes.colors
     cls = tracts["cls"].to_numpy()
@@ -97,17 +100,16 @@ def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
             marked.plot(ax=ax, facecolor="none", edgecolor="black", linewidth=2.0, linestyle="--")
 
     handles: list = [Patch(facecolor=c, edgecolor="#444444", linewidth=0.5,
-                           label=plain(f"{t} ({n})" if class_counts else t))
+                           label=plain(f"{t} ({n})" if counts else t))
                      for c, t, n in zip(colors, data.classes.labels, data.classes.counts, strict=True)]
     if data.has_moe:
+        label = f"{unreliable_label} ({data.n_unreliable})" if counts else unreliable_label
         if unreliable == "hatch":
-            handles.append(Patch(facecolor="white", edgecolor="black", hatch=HATCH, linewidth=0.5,
-                                 label=f"{unreliable_label} ({data.n_unreliable})"))
+            handles.append(Patch(facecolor="white", edgecolor="black", hatch=HATCH, linewidth=0.5, label=label))
         else:
-            handles.append(Patch(facecolor="white", edgecolor="black", linestyle="--", linewidth=2,
-                                 label=f"{unreliable_label} ({data.n_unreliable})"))
+            handles.append(Patch(facecolor="white", edgecolor="black", linestyle="--", linewidth=2, label=label))
     handles.append(Patch(facecolor=MISSING_COLOR, edgecolor="#666666", linewidth=0.5,
-                         label=f"No estimate ({data.n_missing})"))
+                         label=f"No estimate ({data.n_missing})" if counts else "No estimate"))
 
     if points is not None and len(points):
         pts = points.to_crs(crs)
@@ -119,7 +121,7 @@ def draw_map(ax, data: MapData, *, unreliable: str = "hatch", points=None,
                               path_effects=halo, label=plain(point_name)))
 
     minx, miny, maxx, maxy = tracts.total_bounds
-    pad = 0.02 * max(maxx - minx, maxy - miny)
+    pad = pad * max(maxx - minx, maxy - miny)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
     ax.set_aspect("equal")

@@ -19,6 +19,9 @@ What it does, in build order:
 - **Lesson banner** (``html-page-context``): "Launch on Binder" and "Download the notebook" links at the
   top of every lesson, using the very URL sphinx-book-theme's launch button uses (one setting in
   conf.py). The lesson's minutes are in the navigation and in its own header cell.
+- **One-page print** (``html-page-context``): the pages named in ``workbook_one_page_print`` (conf.py:
+  the cheat sheet) are wrapped in ``<div class="wb-one-page">``, which the print stylesheet sets in
+  compact type so the page prints on one sheet; nothing changes on screen.
 - **Links**: a link to a folder opens its README page; a link to a repository file that is not a page
   (``LICENSE``, ``data/README.md``...) goes to the file on GitHub; images on other servers (the README's
   Binder badge) become their alt text, so no page loads anything from elsewhere.
@@ -478,6 +481,14 @@ def lesson_banner(app, pagename: str, templatename: str, context: dict, doctree)
     context["body"] = body
 
 
+def one_page_print(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Mark a page that must print on one sheet (``workbook_one_page_print`` in conf.py) for the print
+    stylesheet: its content goes into ``<div class="wb-one-page">`` (a plain block, so the screen layout,
+    the headings and the reading order stay as they are)."""
+    if pagename in app.config.workbook_one_page_print and context.get("body"):
+        context["body"] = f'<div class="wb-one-page">{context["body"]}</div>'
+
+
 # ----------------------------------------------------------------------------- links and images
 
 
@@ -558,12 +569,14 @@ def setup(app):
     app.add_config_value("workbook_repository_root", "", "env")
     app.add_config_value("workbook_repository_url", "", "env")
     app.add_config_value("workbook_repository_branch", "HEAD", "env")
+    app.add_config_value("workbook_one_page_print", [], "html")
     app.connect("source-read", add_navigation)
     app.connect("doctree-resolved", keep_image_alt)
     app.connect("doctree-resolved", rewrite_maps)
     app.connect("doctree-resolved", remote_images_to_text)
     app.add_post_transform(RepositoryLinks)
     app.connect("html-page-context", lesson_banner, priority=600)
+    app.connect("html-page-context", one_page_print, priority=610)
     app.connect("build-finished", copy_leaflet)
     app.connect("build-finished", picture_maps, priority=600)
     app.connect("build-finished", prune_output)
