@@ -92,7 +92,9 @@ def running_lab(tmp_path: Path, root: Path, budget: float = DEADLINE_SECONDS, op
     command = [
         str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *options,
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # Opening a notebook makes a checkpoint copy of it; keep those in the test's folder, not the checkout.
+        f"--FileCheckpoints.checkpoint_dir={tmp_path / 'checkpoints'}", *options,
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
