@@ -590,7 +590,9 @@ def tract_library_miles(crs: str | None = None, slug: str | None = None) -> pd.D
 def _library_miles(folder: str, crs: str | None, mtime_ns: int) -> pd.DataFrame:  # mtime_ns: after a rebuild
     import geopandas as gpd
 
-    shapes = gpd.read_file(Path(folder) / "tracts.geojson")[["GEOID", "geometry"]]
+    from civicdata.data.place_files import read_geojson
+
+    shapes = read_geojson(Path(folder) / "tracts.geojson")[["GEOID", "geometry"]]
     counts = _place_tracts(Path(folder).name)[["GEOID", "B08201_001E", "B08201_002E"]]
     shapes = shapes.merge(counts, on="GEOID")
     shapes["share"] = shapes["B08201_002E"] / shapes["B08201_001E"].where(shapes["B08201_001E"] > 0) * 100

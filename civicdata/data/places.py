@@ -258,13 +258,17 @@ def _read_place(folder_text: str, stamp: int) -> PlaceData:  # stamp: re-read af
 
 
 def load_boundaries(slug: str | None = None) -> gpd.GeoDataFrame:
-    """Tract boundaries of a place (EPSG:4326): GEOID, NAME (+ legacy_geoid for Connecticut), geometry."""
-    import geopandas as gpd
+    """Tract boundaries of a place (EPSG:4326): GEOID, NAME (+ legacy_geoid for Connecticut), geometry.
+
+    Read without GDAL (:func:`civicdata.data.place_files.read_geojson`): the same table as
+    ``geopandas.read_file``, for less memory.
+    """
+    from civicdata.data.place_files import read_geojson
 
     folder = check_place(slug or settings.current_place())
     try:
-        frame = gpd.read_file(folder / "tracts.geojson")
-    except Exception:  # noqa: BLE001 - pyogrio raises several kinds of error for a damaged file
+        frame = read_geojson(folder / "tracts.geojson")
+    except Exception:  # noqa: BLE001 - json, shapely or pyogrio raise several kinds of error for a damaged file
         raise _damaged(folder.name, ["tracts.geojson cannot be read"]) from None
     frame["GEOID"] = frame["GEOID"].astype(str)
     return frame.sort_values("GEOID", kind="stable", ignore_index=True)

@@ -23,11 +23,11 @@ def map_payload_sizes(place: str | None = None, column: str = "B19013_001E") -> 
         >>> sizes["ratio"] <= 0.25                           # doctest: +SKIP
         True
     """
-    import geopandas as gpd
+    from civicdata.data.place_files import read_geojson
 
     slug = place or settings.current_place()
     folder = settings.places_dir() / slug
-    boundaries = gpd.read_file(folder / "tracts.geojson")
+    boundaries = read_geojson(folder / "tracts.geojson")
     table = pd.read_csv(folder / "tracts.csv", dtype={"GEOID": str, "NAME": str})
     moe_column = f"{column[:-1]}M"
     keep = ["GEOID", column] + ([moe_column] if moe_column in table.columns else [])
