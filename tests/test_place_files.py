@@ -12,10 +12,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from notebook_env import UNSET, workbook_environment
 from shapely.geometry import box
 
 from civicdata.data.place_files import read_geojson, write_geojson
-from notebook_env import UNSET, workbook_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = sorted((ROOT / "data").rglob("*.geojson"))
@@ -54,10 +54,12 @@ def test_a_prefetched_place_file_with_missing_values_reads_as_read_file_does(tmp
 @pytest.mark.parametrize("collection", [
     # numbers among the properties: GDAL decides their types (int32 here), so read_file reads the file
     {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"GEOID": "1", "count": 3}, "geometry": {"type": "Point", "coordinates": [1, 2]}}]},
+        {"type": "Feature", "properties": {"GEOID": "1", "count": 3},
+         "geometry": {"type": "Point", "coordinates": [1, 2]}}]},
     # a CRS of its own (the 2008 GeoJSON form): read_file knows them all
     {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
-     "features": [{"type": "Feature", "properties": {"GEOID": "1"}, "geometry": {"type": "Point", "coordinates": [1e5, 2e5]}}]},
+     "features": [{"type": "Feature", "properties": {"GEOID": "1"},
+                   "geometry": {"type": "Point", "coordinates": [1e5, 2e5]}}]},
 ], ids=["numbers", "own-crs"])
 def test_other_geojson_goes_to_read_file(tmp_path, collection):
     path = tmp_path / "other.geojson"

@@ -424,7 +424,8 @@ def search(browser, url: str) -> tuple[list[str], list[str], str]:
         page.goto(url + "search.html?q=margin+of+error")
         results = page.locator("#search-results ul.search li a")
         results.first.wait_for(timeout=20_000)
-        page.wait_for_timeout(500)
+        # Sphinx lists the results one by one and says "Search finished, found N pages ..." after the last.
+        page.locator("#search-results .search-summary", has_text="Search finished").wait_for(timeout=30_000)
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         summary = page.locator("#search-results ul.search li").first.inner_text()
         return hrefs, errors, summary
