@@ -13,6 +13,8 @@ tests/conftest.py, so that notebook ran online, with the author's key and settin
   (tests/notebook_env.py, ``scratch_notebooks``), so that a file a learner (or another test) left in
   notebooks/my-work/ can never change a stored output ("Saved as ...-2.html"), and the run never writes
   there;
+* hands the longest test files to the parallel workers first (``LONGEST_FIRST``), so that the two
+  workers of ``make test`` finish at about the same time instead of one waiting for the other;
 * removes, after the run, any file the notebooks still saved into notebooks/my-work/ during the run, and
   nothing else: a learner's own files there are left alone.
 
@@ -76,6 +78,34 @@ def _run_nbval_kernels_in_scratch_folders() -> None:
 
     nbval.plugin.RunningKernel = ScratchKernel
 
+
+
+#: Test files that take longest (seconds of one file on a 2-core machine, from ``pytest --durations``):
+#: with ``--dist loadfile`` each file goes to one worker, in collection order, so these start first and the
+#: many short files fill in around them. Only the order changes; within a file the tests keep theirs.
+LONGEST_FIRST = (
+    "tests/test_key_never_leaks.py",       # every notebook twice behind fake proxies, ~130 s
+    "tests/test_sections_run_alone.py",    # 18 sections in fresh kernels, ~100 s
+    "tests/test_portable_outputs.py",      # a second nbval run with numpy's dispatch stepped down, ~85 s
+    "tests/test_site.py",                  # Sphinx build, browser, axe and print, ~80 s
+    "tests/test_place_switch.py",          # lessons on a prefetched place, ~70 s
+    "tests/test_classroom.py",             # a real JupyterHub with three learners, ~60 s
+    "tests/test_jupyterlab.py",            # a real JupyterLab and Chromium, ~45 s
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    root = NOTEBOOKS.parent
+
+    def rank(item: pytest.Item) -> int:
+        try:
+            relative = Path(str(item.path)).resolve().relative_to(root).as_posix()
+        except ValueError:
+            return len(LONGEST_FIRST)
+        return LONGEST_FIRST.index(relative) if relative in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # a stable sort: every other file, and every test within a file, keeps its order
 
 
 _TIDY = tidy_my_work()
