@@ -1,6 +1,7 @@
 """Sort estimates into a few map classes and color them: the classification both map kinds share.
 
-Classes come from ``mapclassify`` (quantiles, natural breaks or equal intervals); the palette is
+Classes are mapclassify's quantiles, natural breaks (Fisher-Jenks) or equal intervals, computed by
+:mod:`civicdata.maps.class_breaks` (the same breaks without loading scikit-learn); the palette is
 **viridis** (matplotlib's, light yellow for low values to dark purple for high ones): readable with the
 common kinds of color blindness and still ordered when printed in gray.
 
@@ -11,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -66,7 +66,8 @@ def _number(x: float) -> str:
 
 def classify(values: Sequence[float] | pd.Series, scheme: str = "quantiles", k: int = 5,
              fmt: Callable[[float], str] | None = None) -> Classification:
-    """Sort ``values`` into ``k`` classes with ``mapclassify``; missing values get class ``-1``.
+    """Sort ``values`` into ``k`` classes (mapclassify's breaks, :mod:`civicdata.maps.class_breaks`);
+    missing values get class ``-1``.
 
     ``scheme`` is "quantiles" (the same number of tracts in each class), "natural_breaks"
     (Fisher-Jenks: classes that group similar values; deterministic, unlike k-means "NaturalBreaks")
@@ -76,7 +77,7 @@ def classify(values: Sequence[float] | pd.Series, scheme: str = "quantiles", k: 
     >>> c.classes.tolist(), c.counts
     ([0, 0, 1, 1, -1], [2, 2])
     """
-    import mapclassify
+    from civicdata.maps.class_breaks import class_of, equal_interval_breaks, fisher_jenks_breaks, quantile_breaks
 
     if scheme not in SCHEMES:
         raise MapError(f"Unknown classification scheme {scheme!r}.", hint=f"Use one of {', '.join(SCHEMES)}.")
@@ -92,15 +93,10 @@ def classify(values: Sequence[float] | pd.Series, scheme: str = "quantiles", k: 
         bins = np.array([y.max()])
         yb = np.zeros(len(y), dtype=int)
     else:
-        if scheme == "quantiles":
-            result = mapclassify.Quantiles(y, k=k)
-        elif scheme == "natural_breaks":
-            with warnings.catch_warnings():  # "Numba not installed": only slower, nothing to act on
-                warnings.filterwarnings("ignore", message="Numba not installed")
-                result = mapclassify.FisherJenks(y, k=k)
-        else:
-            result = mapclassify.EqualInterval(y, k=k)
-        bins, yb = np.asarray(result.bins, dtype="float64"), np.asarray(result.yb, dtype=int)
+        breaks = {"quantiles": quantile_breaks, "natural_breaks": fisher_jenks_breaks,
+                  "equal_interval": equal_interval_breaks}[scheme]
+        bins = breaks(y, k)
+        yb = class_of(y, bins)
     classes[ok] = yb
     lows = [float(y.min())] + [float(b) for b in bins[:-1]]
     bounds = [(lo, float(hi)) for lo, hi in zip(lows, bins, strict=True)]
