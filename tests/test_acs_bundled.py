@@ -214,3 +214,20 @@ def test_search_variables_and_labels():
     assert label == ct.loc[ct["name"] == "B19013_001", "label"].item()
     with pytest.raises(VariableNotFoundError, match="Close matches"):
         variable_label("B19031_001", CT)
+
+
+@pytest.mark.parametrize("period", ["2013-2017", "2018-2022"])
+def test_reading_a_few_s2801_columns_gives_what_the_whole_table_gives(period):
+    """get_acs reads only the S2801 columns it is asked for (load_s2801_columns): same values, same record."""
+    from civicdata.data.s2801 import load_s2801, load_s2801_columns
+
+    full = load_s2801(period)
+    for codes in (["S2801_C02_019"], ["S2801_C01_001", "S2801_C01_019"], ["S2801_C02_002", "S2801_C01_012"]):
+        few = load_s2801_columns(codes, period)
+        columns = ["GEOID", "NAME"] + [c for c in full.columns if c[:-1] in codes]
+        assert list(few.columns) == columns
+        pd.testing.assert_frame_equal(full[columns], few)
+        assert few.attrs["replaced"] == [r for r in full.attrs["replaced"] if r["column"][:-1] in codes]
+        assert few.attrs["labels"] == {c: label for c, label in full.attrs["labels"].items() if c in columns}
+        assert {k: few.attrs[k] for k in ("source", "file", "table", "year", "vintage")} == {
+            k: full.attrs[k] for k in ("source", "file", "table", "year", "vintage")}

@@ -33,7 +33,7 @@ from civicdata.core.errors import (
 from civicdata.data.cleaning import clean_values
 from civicdata.data.geography import Place, find_place
 from civicdata.data.places import PlaceData, list_places, load_boundaries, load_place
-from civicdata.data.s2801 import load_s2801
+from civicdata.data.s2801 import load_s2801, load_s2801_columns, s2801_columns
 from civicdata.data.variables import (
     bundled_variables,
     looks_like_code,
@@ -335,13 +335,16 @@ def _s2801_plan(request: _Request) -> bool:
 
 def _answer_s2801(request: _Request) -> tuple[pd.DataFrame, dict]:
     year = request.year or S2801_YEARS[-1]
-    data = load_s2801(str(year))
+    columns = s2801_columns(str(year))
     if request.table == "S2801":
-        request.names = {c[:-1]: c[:-1] for c in data.columns if c.startswith("S2801_") and c.endswith("E")}
-    missing = [c for c in request.codes if f"{c}E" not in data.columns]
+        request.names = {c[:-1]: c[:-1] for c in columns if c.startswith("S2801_") and c.endswith("E")}
+    missing = [c for c in request.codes if f"{c}E" not in columns]
     if missing:
-        raise unknown_variable_error(missing[0], [c[:-1] for c in data.columns if c.endswith("E")],
+        raise unknown_variable_error(missing[0], [c[:-1] for c in columns if c.endswith("E")],
                                      f"the bundled S2801 table ({year - 4}-{year})")
+    # A few variables (the usual case): read only their columns, not all 400 (about 50 MB less per kernel).
+    data = (load_s2801(str(year)) if request.table == "S2801"
+            else load_s2801_columns(sorted(set(request.codes)), str(year)))
     rows = data[data["GEOID"].str[:2] == request.state.state_fips]
     if request.county is not None:
         rows = rows[rows["GEOID"] == request.county.geoid]

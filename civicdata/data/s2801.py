@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import csv
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,3 +86,53 @@ def s2801_variables(period: str | int = "2018-2022") -> pd.DataFrame:
             r":(?=!!|$)", "", regex=True),
         "concept": "Types of Computers and Internet Subscriptions (S2801)",
     }).reset_index(drop=True)
+
+
+def s2801_columns(period: str | int = "2018-2022") -> list[str]:
+    """The column codes on line 1 of a period's S2801 export (GEO_ID, NAME, then E and M columns)."""
+    return list(_read_header(str(s2801_path(period))))
+
+
+@lru_cache(maxsize=2)
+def _read_header(path: str) -> tuple[str, ...]:
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        return tuple(next(csv.reader(file)))
+
+
+def load_s2801_columns(codes: list[str], period: str | int = "2018-2022") -> pd.DataFrame:
+    """GEOID, NAME and the E and M columns of ``codes`` (e.g. ``["S2801_C02_019"]``), for every county.
+
+    The same values and ``.attrs`` as :func:`load_s2801` gives for those columns, but only they are read:
+    the whole table (3,222 counties x 400 columns) keeps about 50 MB in the kernel for the rest of the
+    session, these few columns almost nothing (``tests/test_acs_bundled.py`` compares the two). The
+    bundled files are checked against their checksums first, so reading columns with pandas alone is safe.
+
+    Example:
+        >>> frame = load_s2801_columns(["S2801_C02_019"], "2013-2017")
+        >>> list(frame.columns), frame.attrs["vintage"]
+        (['GEOID', 'NAME', 'S2801_C02_019E', 'S2801_C02_019M'], '2013-2017')
+    """
+    path = s2801_path(period)
+    cached, attrs = _read_s2801_columns(str(path), path.stat().st_mtime_ns, tuple(codes))
+    frame = cached.copy()
+    frame.attrs = {key: copy.copy(value) for key, value in attrs.items()}
+    return frame
+
+
+@lru_cache(maxsize=8)
+def _read_s2801_columns(path: str, mtime_ns: int, codes: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
+    from civicdata.data.cleaning import clean_values
+    from civicdata.data.downloads import geoid_from_geo_id
+
+    header = _read_header(path)
+    wanted = [c for c in header if c and c[:-1] in codes and c[-1] in "EM"]
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                      usecols=["GEO_ID", "NAME", *wanted])
+    labels, raw = raw.iloc[0], raw.iloc[1:].reset_index(drop=True)  # line 2 holds the labels
+    frame = pd.DataFrame({"GEOID": raw["GEO_ID"].map(geoid_from_geo_id).astype(str), "NAME": raw["NAME"]})
+    frame = pd.concat([frame, raw[wanted]], axis=1)
+    frame, replaced = clean_values(frame, columns=wanted)
+    year = int(Path(path).name[7:11])
+    attrs = {"source": "bundled", "file": Path(path).name, "labels": {c: labels[c] for c in ["NAME", *wanted]},
+             "replaced": replaced, "table": "S2801", "year": year, "vintage": f"{year - 4}-{year}"}
+    return frame, attrs
