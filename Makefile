@@ -128,7 +128,7 @@ $(NODE_STAMP): package.json package-lock.json
 # Tests run in parallel, one worker per core (pytest-xdist); --dist loadfile keeps each notebook's cells
 # together on one worker, in order, in one kernel, as nbval needs.
 test: $(TEST_STAMP) $(JUPYTER_SETTINGS) browser node
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py

@@ -81,8 +81,10 @@ def _run_nbval_kernels_in_scratch_folders() -> None:
 
 
 #: Test files that take longest (seconds of one file on a 2-core machine, from ``pytest --durations``):
-#: with ``--dist loadfile`` each file goes to one worker, in collection order, so these start first and the
-#: many short files fill in around them. Only the order changes; within a file the tests keep theirs.
+#: with ``--dist loadfile --no-loadscope-reorder`` (the Makefile) each file goes to one worker in collection
+#: order, so these start first and the many short files fill in around them. (Without that flag, xdist
+#: hands out the files with the most tests first, and the key-leak runs, three tests, start last.) Only the
+#: order changes; within a file the tests keep theirs.
 LONGEST_FIRST = (
     "tests/test_key_never_leaks.py",       # every notebook twice behind fake proxies, ~130 s
     "tests/test_sections_run_alone.py",    # 18 sections in fresh kernels, ~100 s
