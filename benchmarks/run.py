@@ -10,8 +10,8 @@ Usage:
                                                    # older checkout (git worktree add /tmp/before cca05c6)
     python benchmarks/run.py --notebooks 05 08     # only notebooks whose names start with these
     python benchmarks/run.py --skip notebooks,nbval,map,requests,data,import,site   # only the classroom hub load run
-    python benchmarks/run.py --only together       # only these parts; the opt-in parts (together, environment)
-                                                   # run only so
+    python benchmarks/run.py --only together       # only these parts; the opt-in part (environment)
+                                                   # runs only so
     python benchmarks/run.py --only environment --environment-baseline ba6a5a5~1
                                                    # also install the pinned list(s) of an older commit
 
@@ -22,7 +22,7 @@ included, is under 2 MB. The Data Walk posters of the default place are made in 
 the 20 s a cell may take. A part whose module has not been written yet is
 reported as "not available yet" instead of failing the run.
 
-The ``together`` part (opt-in: one more run of every notebook) keeps every lesson's kernel alive and adds up
+The ``together`` part (one more run of every notebook) keeps every lesson's kernel alive and adds up
 their proportional set sizes: what all lessons open at once really occupy, shared libraries counted once.
 The ``environment`` part (opt-in: several minutes and about 1.5 GB of downloads) installs the learner
 list and then the test list into a fresh virtual environment, the way ``make setup`` and ``make test`` do,
@@ -58,7 +58,7 @@ TARGET_SITE_PAGE_MB = 2.0
 PARTS = ("notebooks", "nbval", "map", "requests", "data", "import", "site", "classroom", "robustness", "posters",
          "together",
          "environment")
-OPT_IN = ("together", "environment")  # measured only when named with --only
+OPT_IN = ("environment",)  # measured only when named with --only
 NOT_AVAILABLE = "not available yet"
 
 
@@ -413,9 +413,7 @@ def kernel_memory(notebooks: list[dict]) -> dict:
         "notebooks": len(peaks),
         "unknown": sorted(name for name, mb in peaks.items() if mb is None),
         "target_each_mb": TARGET_KERNEL_MB,
-        "target_sum_mb": TARGET_ALL_KERNELS_MB,
-        "ok": bool(known) and len(known) == len(peaks) and max(known) <= TARGET_KERNEL_MB
-        and total <= TARGET_ALL_KERNELS_MB,
+        "ok": bool(known) and len(known) == len(peaks) and max(known) <= TARGET_KERNEL_MB,
     }
 
 
@@ -638,9 +636,10 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
             out.append(("all notebooks, one after another", f"{total:.1f} s", "", "-"))
     memory = results.get("kernel_memory")
     if memory:
-        out.append(("all lessons open at once: sum of peak kernel RSS",
-                    f"{memory['sum_of_peaks_mb']:.0f} MB over {memory['notebooks']} notebooks",
-                    f"<= {TARGET_ALL_KERNELS_MB:.0f} MB", verdict(memory["sum_of_peaks_mb"] <= TARGET_ALL_KERNELS_MB)))
+        # An upper bound, not the 1.5 GB figure: every kernel at its own peak, shared libraries counted in each.
+        # What all lessons open at once occupy is measured with the kernels alive side by side ("together").
+        out.append(("sum of each kernel's peak RSS (upper bound)",
+                    f"{memory['sum_of_peaks_mb']:.0f} MB over {memory['notebooks']} notebooks", "", "-"))
         if memory.get("sum_of_private_peaks_mb") is not None:
             out.append(("  of which private (RssAnon; shared libraries excluded)",
                         f"{memory['sum_of_private_peaks_mb']:.0f} MB", "", "-"))
