@@ -75,10 +75,7 @@ def _environment(root: Path, proxy_url: str, key_in_file: bool) -> dict[str, str
 
 def _run(notebook: Path, root: Path, env: dict[str, str]) -> tuple[dict, str, float]:
     """Execute a copy of ``notebook`` in ``root/notebooks`` (errors allowed); return it, its streams, seconds."""
-    work = root / "notebooks"
-    work.mkdir(exist_ok=True)  # two notebooks at a time share it, as they share a learner's folder
-    if not (root / "data").exists():  # the lessons read ../data, as in the repository
-        (root / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    work = root / "notebooks"  # two notebooks at a time share it, as they share a learner's folder (_run_all)
     copy = work / notebook.name
     copy.write_bytes(notebook.read_bytes())
     started = time.monotonic()
@@ -139,6 +136,10 @@ def _run_all(notebooks: list[Path], root: Path, server_class, key_in_file: bool)
             notebook_json, streams, seconds = _run(notebook, root, env)
         return notebook.name, notebook_json, streams, seconds, server.connections
 
+    # Made once, before the two threads start (each making them when missing raced: "File exists").
+    (root / "notebooks").mkdir(parents=True, exist_ok=True)
+    if not (root / "data").exists():  # the lessons read ../data, as in the repository
+        (root / "data").symlink_to(ROOT / "data", target_is_directory=True)
     outputs, streams, seconds, connections = {}, [], {}, {}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for name, notebook_json, text, took, count in pool.map(one, notebooks):
