@@ -23,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
+from notebook_env import tidy_my_work  # noqa: E402
 from run import NOTEBOOKS, workbook_env  # noqa: E402
 
 INSPECT = r"""
@@ -82,7 +84,7 @@ def profile(path: Path) -> dict:
             previous["rss"] = rss
 
         client.on_cell_executed = on_cell_executed
-        with client.setup_kernel():
+        with tidy_my_work(), client.setup_kernel():  # what the lesson saves into my-work/ is removed again
             pid = client.km.provisioner.pid
             time.sleep(1.0)
             floor = status(pid)[0]

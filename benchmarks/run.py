@@ -161,9 +161,10 @@ def measure_notebooks(prefixes: list[str]) -> list[dict]:
     os.environ.update(workbook_env())
     try:
         results = []
-        for path in paths:
-            print(f"  running {path.name} ...", file=sys.stderr, flush=True)
-            results.append(measure_notebook(path))
+        with tidy_my_work():  # what the lessons save into notebooks/my-work/ is removed again; a learner's files stay
+            for path in paths:
+                print(f"  running {path.name} ...", file=sys.stderr, flush=True)
+                results.append(measure_notebook(path))
         return results
     finally:
         os.environ.clear()
