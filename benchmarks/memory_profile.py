@@ -92,7 +92,7 @@ def profile(path: Path) -> dict:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type == "code":
                     client.execute_cell(cell, index)
-        final = nb.cells[-1].outputs[0]["text"] if nb.cells[-1].outputs else "{}"
+        final = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout") or "{}"
     finally:
         os.environ.clear()
         os.environ.update(saved)
