@@ -31,11 +31,11 @@ from civicdata.core.files import check_output_path, save_new_file, write_file
 _PACKAGE = "js_lib_leaflet"
 _STATIC = ("static", "js_lib_leaflet")
 
-# Scripts and styles that folium adds and that our maps do not need offline.
-_DROPPABLE = ("jquery", "bootstrap", "awesome-markers", "awesome.rotate", "fontawesome", "font-awesome",
+# Scripts and styles that folium adds and that our maps do not need offline (the website drops them too).
+CDN_EXTRAS = ("jquery", "bootstrap", "awesome-markers", "awesome.rotate", "fontawesome", "font-awesome",
               "glyphicons")
 # JavaScript that would need one of the dropped libraries.
-_NEEDS_DROPPED = ("L.AwesomeMarkers", "$.ajax", "jQuery(", "bootstrap.")
+NEEDS_CDN_EXTRAS = ("L.AwesomeMarkers", "$.ajax", "jQuery(", "bootstrap.")
 
 
 def _static_file(name: str) -> bytes:
@@ -113,7 +113,7 @@ def self_contained_html(html: str) -> str:
         src = match.group(1)
         if re.search(r"leaflet(@[\d.]+)?/dist/leaflet(\.min)?\.js|/leaflet(\.min)?\.js$", src):
             return f"<script>{leaflet_js()}</script>"
-        if any(name in src.lower() for name in _DROPPABLE):
+        if any(name in src.lower() for name in CDN_EXTRAS):
             return ""
         return match.group(0)
 
@@ -121,7 +121,7 @@ def self_contained_html(html: str) -> str:
         href = match.group(1)
         if re.search(r"/leaflet(\.min)?\.css$", href):
             return f"<style>{leaflet_css()}</style>"
-        if any(name in href.lower() for name in _DROPPABLE):
+        if any(name in href.lower() for name in CDN_EXTRAS):
             return ""
         return match.group(0)
 
@@ -134,7 +134,7 @@ def self_contained_html(html: str) -> str:
             hint="Use a map made with civicdata.choropleth_map (plugins may need the network), "
                  "or save with self_contained=False.",
         )
-    used = [name for name in _NEEDS_DROPPED if name in html]
+    used = [name for name in NEEDS_CDN_EXTRAS if name in html]
     if used:
         raise OfflineMapError(
             f"This map uses {', '.join(used)}, which an offline file does not include.",

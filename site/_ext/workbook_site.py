@@ -44,6 +44,8 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from civicdata.maps.offline import CDN_EXTRAS, NEEDS_CDN_EXTRAS  # folium's extras: the notebooks' maps drop the same
+
 logger = logging.getLogger(__name__)
 
 LESSON = re.compile(r"^notebooks/(\d\d[^/]*)$")
@@ -175,9 +177,6 @@ LEAFLET_PACKAGE = ("js_lib_leaflet", "static", "js_lib_leaflet")
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
                  "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")
 # folium's CDN files that our maps do not use (tooltips and popups are plain Leaflet; points are circles).
-DROPPABLE = ("jquery", "bootstrap", "awesome-markers", "awesome.rotate", "fontawesome", "font-awesome",
-             "glyphicons")
-NEEDS_DROPPED = ("L.AwesomeMarkers", "$.ajax", "jQuery(", "bootstrap.")
 SRCDOC = re.compile(r'<iframe srcdoc="([^"]*)"')
 TRUST_NOTE = re.compile(r'<span style="color:#565656">Make this Notebook Trusted[^<]*</span>')
 
@@ -222,7 +221,7 @@ def local_map_html(doc: str, static: str) -> str:
         src = match.group(1)
         if _leaflet_script(src):
             return f'<script src="{static}/leaflet/leaflet.js"></script>'
-        if any(name in src.lower() for name in DROPPABLE):
+        if any(name in src.lower() for name in CDN_EXTRAS):
             return ""
         return match.group(0)
 
@@ -230,7 +229,7 @@ def local_map_html(doc: str, static: str) -> str:
         href = match.group(1)
         if _leaflet_css(href):
             return f'<link rel="stylesheet" href="{static}/leaflet/leaflet.css"/>'
-        if any(name in href.lower() for name in DROPPABLE):
+        if any(name in href.lower() for name in CDN_EXTRAS):
             return ""
         return match.group(0)
 
@@ -240,7 +239,7 @@ def local_map_html(doc: str, static: str) -> str:
     if remote:
         raise MapError("a map loads files the site does not bundle: " + ", ".join(remote)
                        + " (use civicdata's maps, or bundle the plugin in site/_ext/workbook_site.py)")
-    used = [name for name in NEEDS_DROPPED if name in doc]
+    used = [name for name in NEEDS_CDN_EXTRAS if name in doc]
     if used:
         raise MapError(f"a map uses {', '.join(used)}, which the site leaves out (folium's CDN extras)")
     return doc
